@@ -1,0 +1,365 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Prism.Postgres;
+
+namespace Prism.Catalog;
+
+/// <summary>
+/// The product catalog in PostgreSQL + PostGIS (cluster profile). Footprints are <c>geometry(MultiPolygon,4326)</c>
+/// with a GiST index; spatial search is <c>ST_Intersects</c> with <c>ST_MakeEnvelope</c>. All statements are
+/// parameterised.
+/// </summary>
+public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
+{
+    private readonly NpgsqlDataSource _ds = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+
+    public Task MigrateAsync(CancellationToken ct = default) => PostgresMigrator.MigrateAsync(_ds, ct);
+
+    public async Task<RegistrationReport> RegisterAsync(ProductRecord product, CancellationToken ct = default)
+    {
+        var valid = CatalogCodec.Validate(product);
+        var p = valid.Product;
+        await using var conn = await _ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+
+        long typeId;
+        // DO NOTHING takes no row lock, so registrations of one product type do not queue behind each other; the
+        // SELECT (a new snapshot in READ COMMITTED) then sees the row whoever inserted it.
+        await using (var cmd = new NpgsqlCommand("INSERT INTO product_types (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", conn, tx))
+        {
+            cmd.Parameters.Add(Text(p.ProductType));
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        await using (var cmd = new NpgsqlCommand("SELECT id FROM product_types WHERE name = $1", conn, tx))
+        {
+            cmd.Parameters.Add(Text(p.ProductType));
+            typeId = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+        }
+
+        long productId;
+        bool inserted;
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO products (identifier, product_type_id, begin_time, end_time, footprint, platform, instrument,
+                sensor_type, cloud_cover, orbit_number, orbit_direction, acquisition_type, processing_center, status,
+                properties, raw_metadata, prefix)
+            VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromText($5, 4326)), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            ON CONFLICT (identifier) DO UPDATE SET
+                product_type_id = EXCLUDED.product_type_id, begin_time = EXCLUDED.begin_time,
+                end_time = EXCLUDED.end_time, footprint = EXCLUDED.footprint, platform = EXCLUDED.platform,
+                instrument = EXCLUDED.instrument, sensor_type = EXCLUDED.sensor_type,
+                cloud_cover = EXCLUDED.cloud_cover, orbit_number = EXCLUDED.orbit_number,
+                orbit_direction = EXCLUDED.orbit_direction, acquisition_type = EXCLUDED.acquisition_type,
+                processing_center = EXCLUDED.processing_center, status = EXCLUDED.status,
+                properties = EXCLUDED.properties, raw_metadata = EXCLUDED.raw_metadata, prefix = EXCLUDED.prefix,
+                updated_at = now()
+            RETURNING id, (xmax = 0) AS inserted
+            """, conn, tx))
+        {
+            cmd.Parameters.Add(Text(p.Identifier));
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = typeId });
+            cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = valid.BeginUtc, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = valid.EndUtc, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+            cmd.Parameters.Add(Text(valid.Footprint.ToWkt()));
+            cmd.Parameters.Add(Text(p.Platform));
+            cmd.Parameters.Add(Text(p.Instrument));
+            cmd.Parameters.Add(Text(p.SensorType));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)p.CloudCover ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Double });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)p.OrbitNumber ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+            cmd.Parameters.Add(Text(p.OrbitDirection));
+            cmd.Parameters.Add(Text(p.AcquisitionType));
+            cmd.Parameters.Add(Text(p.ProcessingCenter));
+            cmd.Parameters.Add(Text(p.Status));
+            cmd.Parameters.Add(new NpgsqlParameter { Value = CatalogCodec.PropertiesToJson(p.Properties), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            cmd.Parameters.Add(Text(p.RawMetadata));
+            cmd.Parameters.Add(Text(p.Prefix));
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await reader.ReadAsync(ct).ConfigureAwait(false);
+            productId = reader.GetInt64(0);
+            inserted = reader.GetBoolean(1);
+        }
+
+        if (!inserted)
+        {
+            await using var batch = new NpgsqlBatch(conn, tx);
+            foreach (var table in new[] { "coverages", "browses", "product_collections" })
+                batch.BatchCommands.Add(Command($"DELETE FROM {table} WHERE product_id = $1",
+                    new NpgsqlParameter<long> { TypedValue = productId }));
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        if (valid.Collections.Count > 0)
+        {
+            var names = valid.Collections.ToArray();
+            await using var batch = new NpgsqlBatch(conn, tx);
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO collections (identifier) SELECT n FROM unnest($1::text[]) AS n ORDER BY 1
+                ON CONFLICT (identifier) DO NOTHING
+                """, new NpgsqlParameter<string[]> { TypedValue = names }));
+            batch.BatchCommands.Add(Command("""
+                INSERT INTO product_collections (product_id, collection_id, ordinal)
+                SELECT $2, c.id, n.ordinal
+                FROM unnest($1::text[]) WITH ORDINALITY AS n(identifier, ordinal)
+                JOIN collections c ON c.identifier = n.identifier
+                """, new NpgsqlParameter<string[]> { TypedValue = names }, new NpgsqlParameter<long> { TypedValue = productId }));
+            await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        var ordinal = 0;
+        foreach (var coverage in p.Coverages)
+        {
+            await using var cmd = new NpgsqlCommand("""
+                INSERT INTO coverages (product_id, ordinal, identifier, location, width, height, crs, geotransform, bands)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                """, conn, tx);
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = productId });
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ordinal++ });
+            cmd.Parameters.Add(Text(coverage.Identifier));
+            cmd.Parameters.Add(Text(coverage.Location));
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = coverage.Width });
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = coverage.Height });
+            cmd.Parameters.Add(Text(coverage.Crs));
+            cmd.Parameters.Add(new NpgsqlParameter<double[]> { TypedValue = coverage.GeoTransform.ToArray() });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = CatalogCodec.BandsToJson(coverage.Bands), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        ordinal = 0;
+        foreach (var browse in p.Browses)
+        {
+            await using var cmd = new NpgsqlCommand(
+                "INSERT INTO browses (product_id, ordinal, type, location) VALUES ($1, $2, $3, $4)", conn, tx);
+            cmd.Parameters.Add(new NpgsqlParameter<long> { TypedValue = productId });
+            cmd.Parameters.Add(new NpgsqlParameter<int> { TypedValue = ordinal++ });
+            cmd.Parameters.Add(Text(browse.Type));
+            cmd.Parameters.Add(Text(browse.Location));
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return new RegistrationReport(p.Identifier, !inserted, valid.Collections);
+    }
+
+    public async Task<ProductRecord?> DeregisterAsync(string identifier, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        await using var conn = await _ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var found = await LoadAsync(conn, tx, "p.identifier = $1 FOR UPDATE OF p", [Text(identifier)], ct).ConfigureAwait(false);
+        if (found.Count == 0) return null;
+        await using (var cmd = new NpgsqlCommand("DELETE FROM products WHERE identifier = $1", conn, tx))
+        {
+            cmd.Parameters.Add(Text(identifier));
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return found[0];
+    }
+
+    public async Task<ProductRecord?> GetProductAsync(string identifier, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        await using var conn = await _ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+        var found = await LoadAsync(conn, null, "p.identifier = $1", [Text(identifier)], ct).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task<IReadOnlyList<ProductRecord>> SearchAsync(ProductQuery query, CancellationToken ct = default)
+    {
+        CatalogCodec.ValidatePaging(query);
+        var (where, parameters) = BuildFilter(query);
+        if (query.Limit == 0) return [];
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Limit });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Offset });
+        var clause = $"{where} ORDER BY p.begin_time, p.identifier COLLATE \"C\" LIMIT ${parameters.Count - 1} OFFSET ${parameters.Count}";
+        await using var conn = await _ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await LoadAsync(conn, null, clause, parameters, ct).ConfigureAwait(false);
+    }
+
+    public async Task<long> CountAsync(ProductQuery query, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (where, parameters) = BuildFilter(query);
+        await using var conn = await _ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand($"SELECT count(*) FROM products p WHERE {where}", conn);
+        cmd.Parameters.AddRange(parameters.ToArray());
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    public async Task<IReadOnlyList<CollectionRecord>> GetCollectionsAsync(CancellationToken ct = default)
+    {
+        await using var conn = await _ds.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand("""
+            SELECT c.identifier, count(p.id), min(p.begin_time), max(p.end_time)
+            FROM collections c
+            LEFT JOIN product_collections pc ON pc.collection_id = c.id
+            LEFT JOIN products p ON p.id = pc.product_id
+            GROUP BY c.id, c.identifier
+            ORDER BY c.identifier COLLATE "C"
+            """, conn);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var list = new List<CollectionRecord>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        {
+            list.Add(new CollectionRecord(reader.GetString(0), reader.GetInt64(1),
+                reader.IsDBNull(2) ? null : CatalogCodec.FromUtc(reader.GetFieldValue<DateTime>(2)),
+                reader.IsDBNull(3) ? null : CatalogCodec.FromUtc(reader.GetFieldValue<DateTime>(3))));
+        }
+        return list;
+    }
+
+    /// <summary>The WHERE clause (over products aliased <c>p</c>) and its positional parameters.</summary>
+    private static (string Where, List<NpgsqlParameter> Parameters) BuildFilter(ProductQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var sql = new StringBuilder("TRUE");
+        var parameters = new List<NpgsqlParameter>();
+        string Add(NpgsqlParameter parameter)
+        {
+            parameters.Add(parameter);
+            return "$" + parameters.Count;
+        }
+
+        if (query.Bbox is not null)
+        {
+            var boxes = GeoBox.FromQueryBbox(query.Bbox);
+            sql.Append(" AND (");
+            for (var i = 0; i < boxes.Count; i++)
+            {
+                var b = boxes[i];
+                if (i > 0) sql.Append(" OR ");
+                sql.Append($"ST_Intersects(p.footprint, ST_MakeEnvelope({Add(Double(b.MinX))}, {Add(Double(b.MinY))}, {Add(Double(b.MaxX))}, {Add(Double(b.MaxY))}, 4326))");
+            }
+            sql.Append(')');
+        }
+        if (query.Start is { } start)
+            sql.Append($" AND p.end_time >= {Add(Time(start))}");
+        if (query.End is { } end)
+            sql.Append($" AND p.begin_time <= {Add(Time(end))}");
+        if (query.Collection is not null)
+            sql.Append($" AND EXISTS (SELECT 1 FROM product_collections pc JOIN collections c ON c.id = pc.collection_id WHERE pc.product_id = p.id AND c.identifier = {Add(Text(query.Collection))})");
+        if (query.ProductType is not null)
+            sql.Append($" AND p.product_type_id = (SELECT id FROM product_types WHERE name = {Add(Text(query.ProductType))})");
+        if (query.Identifiers is not null)
+            sql.Append($" AND p.identifier = ANY({Add(new NpgsqlParameter<string[]> { TypedValue = query.Identifiers.ToArray() })})");
+        return (sql.ToString(), parameters);
+    }
+
+    /// <summary>Loads whole records for the products selected by <paramref name="clause"/> (after WHERE).</summary>
+    private static async Task<List<ProductRecord>> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string clause,
+        IReadOnlyList<NpgsqlParameter> parameters, CancellationToken ct)
+    {
+        var rows = new List<(long Id, ProductRecord Record)>();
+        await using (var cmd = new NpgsqlCommand($"""
+            SELECT p.id, p.identifier, t.name, p.begin_time, p.end_time, ST_AsText(p.footprint), p.platform,
+                p.instrument, p.sensor_type, p.cloud_cover, p.orbit_number, p.orbit_direction, p.acquisition_type,
+                p.processing_center, p.status, p.properties::text, p.raw_metadata, p.prefix
+            FROM products p JOIN product_types t ON t.id = p.product_type_id
+            WHERE {clause}
+            """, conn, tx))
+        {
+            cmd.Parameters.AddRange(parameters.ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                rows.Add((r.GetInt64(0), new ProductRecord
+                {
+                    Identifier = r.GetString(1),
+                    ProductType = r.GetString(2),
+                    Collections = [],
+                    BeginTime = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(3)),
+                    EndTime = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(4)),
+                    FootprintWkt = r.GetString(5),
+                    Platform = NullableString(r, 6),
+                    Instrument = NullableString(r, 7),
+                    SensorType = NullableString(r, 8),
+                    CloudCover = r.IsDBNull(9) ? null : r.GetDouble(9),
+                    OrbitNumber = r.IsDBNull(10) ? null : r.GetInt32(10),
+                    OrbitDirection = NullableString(r, 11),
+                    AcquisitionType = NullableString(r, 12),
+                    ProcessingCenter = NullableString(r, 13),
+                    Status = NullableString(r, 14),
+                    Properties = CatalogCodec.PropertiesFromJson(NullableString(r, 15)),
+                    RawMetadata = NullableString(r, 16),
+                    Prefix = NullableString(r, 17),
+                }));
+            }
+        }
+        if (rows.Count == 0) return [];
+
+        var ids = rows.Select(r => r.Id).ToArray();
+        var collections = new Dictionary<long, List<string>>();
+        var coverages = new Dictionary<long, List<CoverageRecord>>();
+        var browses = new Dictionary<long, List<BrowseRecord>>();
+
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT pc.product_id, c.identifier FROM product_collections pc JOIN collections c ON c.id = pc.collection_id
+            WHERE pc.product_id = ANY($1) ORDER BY pc.product_id, pc.ordinal
+            """, conn, tx))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+                GetList(collections, r.GetInt64(0)).Add(r.GetString(1));
+        }
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT product_id, identifier, location, width, height, crs, geotransform, bands::text
+            FROM coverages WHERE product_id = ANY($1) ORDER BY product_id, ordinal
+            """, conn, tx))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                GetList(coverages, r.GetInt64(0)).Add(new CoverageRecord
+                {
+                    Identifier = r.GetString(1),
+                    Location = r.GetString(2),
+                    Width = r.GetInt32(3),
+                    Height = r.GetInt32(4),
+                    Crs = r.GetString(5),
+                    GeoTransform = r.GetFieldValue<double[]>(6),
+                    Bands = CatalogCodec.BandsFromJson(r.GetString(7)),
+                });
+            }
+        }
+        await using (var cmd = new NpgsqlCommand(
+            "SELECT product_id, type, location FROM browses WHERE product_id = ANY($1) ORDER BY product_id, ordinal", conn, tx))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+                GetList(browses, r.GetInt64(0)).Add(new BrowseRecord(r.GetString(1), r.GetString(2)));
+        }
+
+        return rows.Select(row => row.Record with
+        {
+            Collections = collections.GetValueOrDefault(row.Id) ?? [],
+            Coverages = coverages.GetValueOrDefault(row.Id) ?? [],
+            Browses = browses.GetValueOrDefault(row.Id) ?? [],
+        }).ToList();
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private static List<T> GetList<T>(Dictionary<long, List<T>> map, long id)
+    {
+        if (!map.TryGetValue(id, out var list)) map[id] = list = [];
+        return list;
+    }
+
+    private static string? NullableString(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
+
+    private static NpgsqlParameter Text(string? value) =>
+        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+
+    private static NpgsqlParameter<double> Double(double value) => new() { TypedValue = value };
+
+    private static NpgsqlParameter<DateTime> Time(DateTimeOffset value) =>
+        new() { TypedValue = CatalogCodec.ToUtc(value), NpgsqlDbType = NpgsqlDbType.TimestampTz };
+}
