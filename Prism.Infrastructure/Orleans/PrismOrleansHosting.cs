@@ -22,7 +22,8 @@ public static class PrismOrleansHosting
     /// <summary>
     /// Cluster profile: ADO.NET clustering, the grain storage <paramref name="storageName"/> (JSON state) and the
     /// ADO.NET reminder service, all on the PostgreSQL database of <paramref name="connectionString"/>.
-    /// Cluster id and service id come from the usual <c>ClusterOptions</c>.
+    /// Cluster id and service id come from the usual <c>ClusterOptions</c>; grain state rows are scoped by service id,
+    /// grain type, state name and grain key.
     /// </summary>
     public static ISiloBuilder UsePrismPostgres(this ISiloBuilder builder, string connectionString, string storageName)
     {
@@ -35,12 +36,17 @@ public static class PrismOrleansHosting
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
         });
-        builder.AddAdoNetGrainStorage(storageName, options =>
+        // The ADO.NET storage itself is registered under an inner name; grains use storageName, which scopes each
+        // state by grain type (see GrainTypeScopedGrainStorage).
+        var adoNetName = AdoNetStorageName(storageName);
+        builder.AddAdoNetGrainStorage(adoNetName, options =>
         {
             options.Invariant = NpgsqlInvariant;
             options.ConnectionString = connectionString;
             options.GrainStorageSerializer = new JsonGrainStateSerializer();
         });
+        builder.Services.AddGrainStorage(storageName, (services, _) =>
+            new GrainTypeScopedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(adoNetName)));
         builder.UseAdoNetReminderService(options =>
         {
             options.Invariant = NpgsqlInvariant;
@@ -48,6 +54,9 @@ public static class PrismOrleansHosting
         });
         return builder;
     }
+
+    /// <summary>The name under which <see cref="UsePrismPostgres"/> registers the unscoped ADO.NET grain storage.</summary>
+    public static string AdoNetStorageName(string storageName) => storageName + ".adonet";
 
     /// <summary>Gateway client of the cluster profile: finds the silos' gateways in the PostgreSQL membership table.</summary>
     public static IClientBuilder UsePrismPostgresClustering(this IClientBuilder builder, string connectionString)
