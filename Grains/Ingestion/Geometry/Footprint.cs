@@ -40,7 +40,7 @@ public static class Footprint
     }
 
     /// <summary>A single ring.</summary>
-    public static string NormalizeToMultiPolygonWkt(IReadOnlyList<LonLat> ring) => NormalizeToMultiPolygonWkt([ring]);
+    public static string FromRing(IReadOnlyList<LonLat> ring) => NormalizeToMultiPolygonWkt([ring]);
 
     /// <summary>A box; <paramref name="minLon"/> &gt; <paramref name="maxLon"/> means it crosses the antimeridian
     /// (as in GeoJSON/STAC bboxes) and yields two parts.</summary>
