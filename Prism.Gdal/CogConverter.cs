@@ -33,6 +33,9 @@ public static class CogConverter
         using var source = GdalDataset.Open(request.SourcePath);
         CheckLimits(source, request);
         var plan = Plan(source, request);
+        if (!request.DestinationPath.StartsWith("/vsi", StringComparison.Ordinal)
+            && Path.GetDirectoryName(Path.GetFullPath(request.DestinationPath)) is { } parent)
+            Directory.CreateDirectory(parent);
 
         string[] translateArgs;
         if (plan.Warp is null)

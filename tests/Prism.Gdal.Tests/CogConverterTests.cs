@@ -84,16 +84,26 @@ public sealed class CogConverterTests(GdalTestData data) : IClassFixture<GdalTes
     [Fact]
     public void Gcp_warp_is_configurable()
     {
-        var destination = Path.Combine(_out, "asar-tps.tif");
+        var destination = Path.Combine(_out, "new", "folder", "asar-tps.tif");
+        var temp = Path.Combine(_out, "warp-temp");
         var result = CogConverter.Convert(new CogRequest
         {
             SourcePath = data.Asar,
             DestinationPath = destination,
             Warp = new GcpWarpOptions { UseThinPlateSpline = true, Resampling = "near" },
             TargetCrs = "EPSG:3857",
+            InMemoryWarpLimitBytes = 0, // intermediate in TempDirectory, removed afterwards
+            TempDirectory = temp,
         });
         Assert.True(result.Warped);
         Assert.Equal("EPSG:3857", result.Output.Crs);
+        Assert.True(File.Exists(destination));
+        Assert.Empty(Directory.GetFiles(temp));
+        using var asar = GdalDataset.Open(data.Asar);
+        var warpArgs = CogConverter.BuildWarpArguments(new CogRequest
+            { SourcePath = data.Asar, DestinationPath = destination, Warp = new GcpWarpOptions { UseThinPlateSpline = true } }, asar, gcpOnly: true, "EPSG:4326");
+        Assert.Contains("-tps", warpArgs);
+        Assert.DoesNotContain("-order", warpArgs);
     }
 
     [Fact]
