@@ -51,7 +51,7 @@ public static class MetadataExtractor
     private static ProductMetadata Read(XPathNavigator nav, ResolvedPreprocessing o, string doc)
     {
         string? Get(string field) => Evaluate(nav, o, field, doc);
-        var F = PreprocessingOptions.Fields.Known;
+        var known = PreprocessingOptions.Fields.Known;
 
         var identifier = MetadataValues.CheckIdentifier(Get(PreprocessingOptions.Fields.Identifier), "identifier");
         var productType = MetadataValues.CheckIdentifier(Get(PreprocessingOptions.Fields.ProductType), "productType");
@@ -64,7 +64,7 @@ public static class MetadataExtractor
         MetadataValues.CheckTimeOrder(begin, end);
 
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var field in o.Extractors.Keys.Where(k => !F.Contains(k)).Order(StringComparer.Ordinal))
+        foreach (var field in o.Extractors.Keys.Where(k => !known.Contains(k)).Order(StringComparer.Ordinal))
         {
             var value = MetadataValues.CheckText(Get(field), field);
             if (value is not null) properties[field] = value;
