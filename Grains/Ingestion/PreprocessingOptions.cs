@@ -347,7 +347,7 @@ public sealed class CogOptions
     /// <summary>GDAL COG COMPRESS value; null chooses by data type (e.g. lossless DEFLATE for data, JPEG for 8-bit RGB is
     /// up to the writer).</summary>
     public string? Compression { get; set; }
-    public int BlockSize { get; set; } = 512;
+    public int BlockSize { get; set; } = 256;
     public string OverviewResampling { get; set; } = "AVERAGE";
     /// <summary>JPEG/WEBP quality 1–100; null = GDAL default.</summary>
     public int? Quality { get; set; }

@@ -33,6 +33,7 @@ public sealed class ProductPipeline(
     };
 
     private readonly IngestionOptions _ingestion = ingestionOptions.Value;
+    private readonly bool _gdalConfigured = ConfigureGdal(stores);
     private readonly PreprocessingOptions _pre = preprocessingOptions.Value;
     private readonly CollectionOptions _collections = collectionOptions.Value;
 
@@ -65,13 +66,14 @@ public sealed class ProductPipeline(
                 var result = await ConvertAsync(raster, output, settings, ct);
                 var key = $"{prefix}{name}.tif";
                 outputs.Add((key, output));
-                coverages.Add(ToCoverage($"{metadata.Identifier}_{name}", key, result.Info));
+                coverages.Add(ToCoverage($"{metadata.Identifier}_{name}", key, result.Output));
             }
 
             var footprint = metadata.FootprintWkt;
             if (footprint is null)
             {
-                var outline = await pool.RunAsync(() => RasterInfo.Read(outputs[0].Path).FootprintWkt(), ct);
+                var outline = await pool.RunAsync(() => RasterInfo.Read(outputs[0].Path).FootprintWkt(), ct)
+                              ?? throw new PermanentIngestException("no footprint in the metadata and none computable from the raster");
                 footprint = Geometry.Footprint.NormalizeWkt(outline);
             }
 
@@ -202,10 +204,16 @@ public sealed class ProductPipeline(
             OverviewResampling = settings.Cog.OverviewResampling,
             TargetCrs = settings.TargetCrs,
             NoData = settings.NoData,
-            GcpWarpOrder = settings.Georeference.Order,
-            GcpWarpUseTps = settings.Georeference.Tps,
-            GcpWarpResampling = settings.Georeference.Resampling,
-            GcpWarpTargetCrs = settings.Georeference.TargetCrs,
+            Warp = settings.Georeference is { } g
+                ? new GcpWarpOptions
+                {
+                    PolynomialOrder = g.Order is >= 1 and <= 3 ? g.Order : 2,
+                    UseThinPlateSpline = g.Tps,
+                    Resampling = g.Resampling.ToLowerInvariant(),
+                    TargetCrs = g.TargetCrs ?? "EPSG:4326",
+                }
+                : new GcpWarpOptions(),
+            TempDirectory = Path.GetDirectoryName(output),
             MaxWidth = limits.MaxRasterWidth,
             MaxHeight = limits.MaxRasterHeight,
             MaxPixels = limits.MaxRasterPixels,
@@ -214,13 +222,13 @@ public sealed class ProductPipeline(
         {
             return await pool.RunAsync(() => CogConverter.Convert(request), ct);
         }
-        catch (InvalidRasterException e)
-        {
-            throw new PermanentIngestException($"raster '{Path.GetFileName(source)}' is not usable: {e.Message}", e);
-        }
         catch (RasterLimitException e)
         {
             throw new PermanentIngestException($"raster '{Path.GetFileName(source)}' is refused: {e.Message}", e);
+        }
+        catch (InvalidRasterException e)
+        {
+            throw new PermanentIngestException($"raster '{Path.GetFileName(source)}' is not usable: {e.Message}", e);
         }
     }
 
@@ -271,8 +279,10 @@ public sealed class ProductPipeline(
             }
             var footprint = metadata.FootprintWkt
                             ?? (coverages.Count > 0
-                                ? Geometry.Footprint.NormalizeWkt((await ReadRasterInfoAsync(coverages[0].Location, ct)).FootprintWkt())
+                                ? Geometry.Footprint.NormalizeWkt((await ReadRasterInfoAsync(coverages[0].Location, ct)).FootprintWkt()
+                                    ?? throw new PermanentIngestException($"no footprint under prefix '{prefix}'"))
                                 : throw new PermanentIngestException($"no footprint and no raster under prefix '{prefix}'"));
+
             return ToRecord(metadata, footprint, prefix, coverages, await File.ReadAllTextAsync(local, ct));
         }
         finally
@@ -326,7 +336,7 @@ public sealed class ProductPipeline(
         else if (key.Contains("://", StringComparison.Ordinal))
             throw new PermanentIngestException($"'{Truncate(path)}' is not in the input store {stores.Input.Location}");
         key = key.TrimStart('/');
-        if (!ObjectKeys.IsValid(key))
+        if (!ObjectKey.IsValid(key))
             throw new PermanentIngestException($"'{Truncate(path)}' is not a valid object path");
         return key;
     }
@@ -344,9 +354,9 @@ public sealed class ProductPipeline(
         Location = key,
         Width = info.Width,
         Height = info.Height,
-        Crs = info.Crs,
+        Crs = info.Crs ?? info.CrsWkt ?? "",
         GeoTransform = info.GeoTransform ?? [],
-        Bands = info.Bands.Select(b => new BandRecord(b.Name, b.DataType, b.NoData)).ToArray(),
+        Bands = info.Bands.Select(b => new BandRecord(string.IsNullOrEmpty(b.Description) ? $"band{b.Index}" : b.Description, b.DataType, b.NoData)).ToArray(),
     };
 
     private static ProductRecord ToRecord(ProductMetadata m, string footprint, string? prefix,
@@ -377,6 +387,15 @@ public sealed class ProductPipeline(
     {
         try { await stores.Output.DeletePrefixAsync(prefix); }
         catch (Exception e) { log.LogWarning(e, "Could not clean up prefix {Prefix}", prefix); }
+    }
+
+    /// <summary>GDAL reads published COGs in place (<c>/vsis3/</c>) with the output store's endpoint and keys.</summary>
+    private static bool ConfigureGdal(IObjectStores stores)
+    {
+        GdalRuntime.EnsureInitialized();
+        if (stores.Output is S3ObjectStore s3)
+            foreach (var (key, value) in s3.GdalConfigOptions) GdalRuntime.SetConfigOption(key, value);
+        return true;
     }
 
     private static string SafeName(string name)

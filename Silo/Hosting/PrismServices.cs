@@ -48,7 +48,8 @@ public static class PrismServices
             .ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<CollectionOptions>().BindConfiguration(CollectionOptions.Section);
         builder.Services.AddOptions<QueueNames>().BindConfiguration("Prism:Queues:Names");
-        builder.Services.AddOptions<PreprocessingOptions>().BindConfiguration(PreprocessingOptions.Section).ValidateOnStart();
+        // Configured lists replace the defaults (a plain Bind would append to them): FromConfiguration does that.
+        builder.Services.AddSingleton(Options.Create(PreprocessingOptions.FromConfiguration(config).EnsureValid()));
 
         builder.Services.AddPrismStorage(config);
         builder.Services.AddPrismQueues(config, dataDir);

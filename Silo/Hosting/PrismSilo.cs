@@ -4,6 +4,7 @@ using Orleans.Dashboard;
 using Prism.Catalog;
 using Prism.Ingestion;
 using Prism.Postgres;
+using Prism.Persistence;
 
 namespace Prism.Silo.Hosting;
 
