@@ -10,15 +10,19 @@ public static partial class ProductKeys
 
     public static bool IsValid(string? key) => key is not null && KeyPattern().IsMatch(key) && !key.Contains("..");
 
-    /// <summary>The package file name without <c>.tar</c>, <c>.tar.gz</c>, <c>.tgz</c> or <c>.zip</c>.</summary>
+    private static readonly string[] PackageExtensions = [".tar.gz", ".tgz", ".tar", ".zip"];
+
+    /// <summary>The package file name without <c>.tar</c>, <c>.tar.gz</c>, <c>.tgz</c> or <c>.zip</c>; null when the
+    /// path has no such extension, has <c>.</c>/<c>..</c> segments or backslashes, or the name is not a valid key.</summary>
     public static string? FromPackagePath(string path)
     {
-        var name = path.TrimEnd('/');
-        var slash = name.LastIndexOf('/');
-        if (slash >= 0) name = name[(slash + 1)..];
-        foreach (var ext in new[] { ".tar.gz", ".tgz", ".tar", ".zip" })
-            if (name.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) { name = name[..^ext.Length]; break; }
-        return IsValid(name) ? name : null;
+        if (path.Contains('\\') || path.Split('/').Any(s => s is "." or "..")) return null;
+        var slash = path.LastIndexOf('/');
+        var name = slash >= 0 ? path[(slash + 1)..] : path;
+        foreach (var ext in PackageExtensions)
+            if (name.EndsWith(ext, StringComparison.OrdinalIgnoreCase))
+                return IsValid(name[..^ext.Length]) ? name[..^ext.Length] : null;
+        return null;
     }
 
     /// <summary>The last non-empty segment of a prefix such as <c>products/X/</c>.</summary>

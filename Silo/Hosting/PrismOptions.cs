@@ -41,6 +41,10 @@ public sealed class PrismOptions
     [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
     [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
 
+    /// <summary><c>Prism:AdvertisedIp</c> / <c>Prism__AdvertisedIp</c>: the address other silos and clients reach this
+    /// silo on, and the one it listens on (default 127.0.0.1; in Kubernetes the pod IP).</summary>
+    public string AdvertisedIp { get; set; } = "127.0.0.1";
+
     /// <summary><c>Prism:IngestDemoProduct</c>: generate and ingest a small demo product on the first start of
     /// the embedded profile (default true).</summary>
     public bool IngestDemoProduct { get; set; } = true;

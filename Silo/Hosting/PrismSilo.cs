@@ -31,7 +31,8 @@ public static class PrismSilo
             }
             else
             {
-                silo.ConfigureEndpoints(prism.SiloPort, prism.GatewayPort, listenOnAnyHostAddress: false);
+                // A silo restarted on the same address and port supersedes its dead predecessor at once.
+                silo.ConfigureEndpoints(System.Net.IPAddress.Parse(prism.AdvertisedIp), prism.SiloPort, prism.GatewayPort);
                 silo.UsePrismPostgres(builder.Configuration.PostgresConnectionString(), StorageName);
             }
             silo.AddDashboard();

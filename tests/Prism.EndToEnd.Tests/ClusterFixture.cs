@@ -18,6 +18,9 @@ public class ClusterFixture : IAsyncLifetime
     public string OutputBucket => $"out-{Id}";
     public string DataDir { get; } = TestEnvironment.TempFolder("cluster");
     public const string Token = "test-admin-token";
+    /// <summary>Fixed per fixture, so a restarted process takes over the address of the one it replaces.</summary>
+    public int SiloPort { get; } = GatewayProcess.FreePort();
+    public int OrleansGatewayPort { get; } = GatewayProcess.FreePort();
     public GatewayProcess Gateway { get; private set; } = null!;
     public IAmazonS3 S3 { get; private set; } = null!;
     public ConnectionMultiplexer Redis { get; private set; } = null!;
@@ -34,6 +37,8 @@ public class ClusterFixture : IAsyncLifetime
         ["Prism__DataDir"] = DataDir,
         ["Prism__AdminToken"] = Token,
         ["Prism__ClusterId"] = Id,
+        ["Prism__SiloPort"] = SiloPort.ToString(),
+        ["Prism__GatewayPort"] = OrleansGatewayPort.ToString(),
         ["Prism__ServiceId"] = Id,
         ["Prism__Gateway__ConsumerId"] = $"consumer-{Id}",
         ["Prism__Gateway__ReconcileInterval"] = "00:00:03",

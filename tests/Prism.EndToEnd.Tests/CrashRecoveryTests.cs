@@ -42,6 +42,16 @@ public sealed class CrashRecoveryTests(ClusterFixture fx) : IClassFixture<Cluste
         Assert.Equal(0, await fx.Db.SetLengthAsync(fx.Q("preprocess-failure_set")));
         Assert.Equal(0, await fx.Db.SetLengthAsync(fx.Q("register-failure_set")));
         Assert.Equal(0, await fx.Db.ListLengthAsync(fx.Q("preprocess_queue")));
+        // Each product's history shows it registered exactly once.
+        using var http = new HttpClient { BaseAddress = restarted.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ClusterFixture.Token);
+        foreach (var key in keys)
+        {
+            using var status = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"/admin/products/{key}"));
+            Assert.Equal("Registered", status.RootElement.GetProperty("state").GetString());
+            Assert.Equal(1, status.RootElement.GetProperty("history").EnumerateArray()
+                .Count(h => h.GetProperty("stage").GetString() == "Registered"));
+        }
         var server = (IEnumerable<StackExchange.Redis.RedisKey>)fx.Redis.GetServer(fx.Redis.GetEndPoints()[0]).Keys(pattern: fx.Q("*:processing:*"));
         foreach (var list in server) Assert.Equal(0, await fx.Db.ListLengthAsync(list));
     }

@@ -69,6 +69,18 @@ public sealed class EmbeddedProfileTests : IAsyncLifetime
             var identifiers = landing.RootElement.GetProperty("latestProducts").EnumerateArray()
                 .Select(p => p.GetProperty("identifier").GetString()).ToHashSet();
             foreach (var p in SampleProduct.All) Assert.Contains(p.Identifier, identifiers);
+
+            // Deregistration cascades: catalog row and published objects go.
+            var world = SampleProduct.All.First(s => s.Key.StartsWith("WORLD"));
+            var deleted = await http.DeleteAsync($"/admin/products/{world.Key}");
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+            Assert.False(Directory.Exists(Path.Combine(_dataDir, "objects", world.Key)) &&
+                         Directory.EnumerateFiles(Path.Combine(_dataDir, "objects", world.Key)).Any());
+            using var after = JsonDocument.Parse(await http.GetStringAsync("/"));
+            Assert.DoesNotContain(world.Identifier, after.RootElement.GetProperty("latestProducts").EnumerateArray()
+                .Select(p => p.GetProperty("identifier").GetString()));
+            using var gone = JsonDocument.Parse(await http.GetStringAsync($"/admin/products/{world.Key}"));
+            Assert.Equal("Deregistered", gone.RootElement.GetProperty("state").GetString());
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     public GatewayProcess(Dictionary<string, string> environment)
     {
         Port = FreePort();
-        _environment = new Dictionary<string, string>(environment)
+        _environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port}",
             ["Prism__SiloPort"] = FreePort().ToString(),
@@ -26,6 +26,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Prism"] = "Information",
         };
+        foreach (var (k, v) in environment) _environment[k] = v;
     }
 
     public int Port { get; }
