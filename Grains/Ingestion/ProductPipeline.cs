@@ -172,7 +172,8 @@ public sealed class ProductPipeline(
         foreach (var (path, i) in dataPaths.Select((p, i) => (p, i)))
         {
             var key = InputKey(path);
-            var local = Path.Combine(dataDir, $"{i:D3}_{SafeName(Path.GetFileName(key))}");
+            var local = Path.Combine(Directory.CreateDirectory(Path.Combine(dataDir, $"{i:D3}")).FullName,
+                SafeName(Path.GetFileName(key)));
             try
             {
                 await stores.Input.DownloadToFileAsync(key, local, _pre.Limits.MaxPackageBytes, ct);

@@ -138,6 +138,40 @@ public sealed class ClusterIngestTests(ClusterFixture fx) : IClassFixture<Cluste
     }
 
     [Fact]
+    public async Task AMetadataMessageOnThePreprocessMetadataQueueEndsRegistered()
+    {
+        var meris = SampleProduct.All.First(p => p.Key.StartsWith("MER_"));
+        var raster = (await meris.UnpackRastersAsync())[0];
+        await fx.UploadInputAsync("md/scene.tif", raster);
+        var message = JsonSerializer.Serialize(new
+        {
+            id = "MD_MESSAGE_1",
+            product_type = "MER_FRS_1P",
+            begin_time = "2006-08-16T09:09:29Z",
+            end_time = "2006-08-16T09:12:46Z",
+            properties = new { platform = "ENVISAT", instrument = "MERIS", cloud_cover = 12.5 },
+            data = new[] { "md/scene.tif" },
+        });
+        await fx.Db.ListLeftPushAsync(fx.Q("preprocess-md_queue"), message);
+        Assert.True(await fx.WaitForMembersAsync("register-success_set", ["MD_MESSAGE_1"], Patience), $"{await FailuresAsync()}\n{fx.Gateway.Output}");
+
+        await using var db = NpgsqlDataSource.Create(fx.ConnectionString);
+        await using var cmd = db.CreateCommand(
+            "SELECT platform, cloud_cover, ST_Intersects(footprint, ST_MakeEnvelope(20, 40, 21, 41, 4326)) FROM products WHERE identifier = 'MD_MESSAGE_1'");
+        await using var row = await cmd.ExecuteReaderAsync();
+        Assert.True(await row.ReadAsync());
+        Assert.Equal("ENVISAT", row.GetString(0));
+        Assert.Equal(12.5, row.GetDouble(1));
+        Assert.True(row.GetBoolean(2), "the footprint from the raster outline should cover the scene centre");
+        // MERIS outside-swath black is nodata (transparent) in the COG; the pixels are unchanged.
+        var cog = $"/vsis3/{fx.OutputBucket}/MD_MESSAGE_1/scene.tif";
+        using var info = await Tools.InfoAsync(cog, fx.GdalS3Environment);
+        foreach (var band in info.RootElement.GetProperty("bands").EnumerateArray())
+            Assert.Equal(0, band.GetProperty("noDataValue").GetDouble());
+        Assert.Equal(await Tools.ChecksumsAsync(raster), await Tools.ChecksumsAsync(cog, fx.GdalS3Environment));
+    }
+
+    [Fact]
     public async Task AdminRoutesNeedTheBearerToken()
     {
         using var anonymous = new HttpClient { BaseAddress = fx.Gateway.BaseAddress };

@@ -17,7 +17,7 @@ public sealed class PreprocessingOptionsTests
         Assert.Equal("http://www.opengis.net/gml/3.2", o.Namespaces["gml"]);
         foreach (var prefix in new[] { "eop", "opt", "sar", "om", "gml", "xlink", "swe" }) Assert.True(o.Namespaces.ContainsKey(prefix), prefix);
         foreach (var field in PreprocessingOptions.Fields.Known) Assert.False(string.IsNullOrWhiteSpace(o.Extractors[field]), field);
-        Assert.Equal(512, o.Cog.BlockSize);
+        Assert.Equal(256, o.Cog.BlockSize);
         Assert.Null(o.Cog.Compression);
     }
 
