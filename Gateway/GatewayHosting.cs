@@ -19,6 +19,7 @@ public static class GatewayHosting
         // Hot paths stay at Warning: request logging at Information costs most of the cached-tile throughput.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
         builder.AddPrismBackingServices();
         if (prism.Profile == PrismProfile.Embedded || gateway.CoHostSilo) builder.AddPrismSilo();

@@ -5,4 +5,5 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 "$ROOT/scripts/setup.sh" run
 export ASPNETCORE_URLS=${ASPNETCORE_URLS:-http://127.0.0.1:5000}
+export Prism__DataDir=${Prism__DataDir:-$ROOT/.data}
 exec dotnet run --project "$ROOT/Gateway" -c Release -- "$@"

@@ -66,7 +66,7 @@ public sealed class ProductPipeline(
                 var result = await ConvertAsync(raster, output, settings, ct);
                 var key = $"{prefix}{name}.tif";
                 outputs.Add((key, output));
-                coverages.Add(ToCoverage($"{metadata.Identifier}_{name}", key, result.Output));
+                coverages.Add(ToCoverage(rasters.Count == 1 ? metadata.Identifier : $"{metadata.Identifier}_{name}", key, result.Output));
             }
 
             var footprint = metadata.FootprintWkt;
