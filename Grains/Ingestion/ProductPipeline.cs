@@ -72,7 +72,7 @@ public sealed class ProductPipeline(
             var footprint = metadata.FootprintWkt;
             if (footprint is null)
             {
-                var outline = await pool.RunAsync(() => RasterInfo.Read(outputs[0].Path).FootprintWkt(), ct)
+                var outline = await pool.RunAsync(() => ValidDataOutline.FootprintWkt(outputs[0].Path), ct)
                               ?? throw new PermanentIngestException("no footprint in the metadata and none computable from the raster");
                 footprint = Geometry.Footprint.NormalizeWkt(outline);
             }
@@ -280,7 +280,7 @@ public sealed class ProductPipeline(
             }
             var footprint = metadata.FootprintWkt
                             ?? (coverages.Count > 0
-                                ? Geometry.Footprint.NormalizeWkt((await ReadRasterInfoAsync(coverages[0].Location, ct)).FootprintWkt()
+                                ? Geometry.Footprint.NormalizeWkt(await pool.RunAsync(() => ValidDataOutline.FootprintWkt(stores.Output.GdalPath(coverages[0].Location)), ct)
                                     ?? throw new PermanentIngestException($"no footprint under prefix '{prefix}'"))
                                 : throw new PermanentIngestException($"no footprint and no raster under prefix '{prefix}'"));
 

@@ -92,8 +92,15 @@ public class ClusterFixture : IAsyncLifetime
             new AmazonS3Config { ServiceURL = TestEnvironment.S3Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
         await S3.PutBucketAsync(InputBucket);
         Redis = await ConnectionMultiplexer.ConnectAsync(TestEnvironment.Redis);
-        Gateway = new GatewayProcess(Environment);
-        await Gateway.StartAsync();
+        Gateway = await StartProcessesAsync();
+    }
+
+    /// <summary>Starts the server processes; returns the one that serves HTTP and consumes the queues.</summary>
+    protected virtual async Task<GatewayProcess> StartProcessesAsync()
+    {
+        var gateway = new GatewayProcess(Environment);
+        await gateway.StartAsync();
+        return gateway;
     }
 
     /// <summary>Uploads a file to the input bucket (no aws-chunked framing, so s3rver stores the bytes as sent).</summary>

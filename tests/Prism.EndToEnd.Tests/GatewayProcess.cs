@@ -15,8 +15,12 @@ public sealed class GatewayProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
 
-    public GatewayProcess(Dictionary<string, string> environment)
+    private readonly string _assembly;
+
+    /// <param name="assembly">The executable to run: <c>Prism.Gateway.dll</c> or <c>Prism.Silo.dll</c>.</param>
+    public GatewayProcess(Dictionary<string, string> environment, string assembly = "Prism.Gateway.dll")
     {
+        _assembly = assembly;
         Port = FreePort();
         _environment = new Dictionary<string, string>
         {
@@ -36,7 +40,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public async Task StartAsync(TimeSpan? timeout = null)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Prism.Gateway.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, _assembly);
         var info = new ProcessStartInfo("dotnet", [dll])
         {
             RedirectStandardOutput = true,
