@@ -56,6 +56,9 @@ public sealed record ProductRecord
     public string? Prefix { get; init; }
     public IReadOnlyList<CoverageRecord> Coverages { get; init; } = [];
     public IReadOnlyList<BrowseRecord> Browses { get; init; } = [];
+    /// <summary>When the catalog row was last written (set by the catalog on read; ignored on register). Changes
+    /// when a product is re-registered or replaced: map tiles are versioned by it.</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
 }
 
 public sealed record CoverageRecord

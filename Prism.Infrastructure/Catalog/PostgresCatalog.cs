@@ -253,7 +253,7 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
         await using (var cmd = new NpgsqlCommand($"""
             SELECT p.id, p.identifier, t.name, p.begin_time, p.end_time, ST_AsText(p.footprint), p.platform,
                 p.instrument, p.sensor_type, p.cloud_cover, p.orbit_number, p.orbit_direction, p.acquisition_type,
-                p.processing_center, p.status, p.properties::text, p.raw_metadata, p.prefix
+                p.processing_center, p.status, p.properties::text, p.raw_metadata, p.prefix, p.updated_at
             FROM products p JOIN product_types t ON t.id = p.product_type_id
             WHERE {clause}
             """, conn, tx))
@@ -282,6 +282,7 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
                     Properties = CatalogCodec.PropertiesFromJson(NullableString(r, 15)),
                     RawMetadata = NullableString(r, 16),
                     Prefix = NullableString(r, 17),
+                    UpdatedAt = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(18)),
                 }));
             }
         }

@@ -386,7 +386,7 @@ public sealed partial class SqliteCatalog : ICatalog
         using (var cmd = Command(conn, tx, $"""
             SELECT p.id, p.identifier, t.name, p.begin_time, p.end_time, p.footprint_wkt, p.platform, p.instrument,
                 p.sensor_type, p.cloud_cover, p.orbit_number, p.orbit_direction, p.acquisition_type,
-                p.processing_center, p.status, p.properties, p.raw_metadata, p.prefix
+                p.processing_center, p.status, p.properties, p.raw_metadata, p.prefix, p.updated_at
             FROM products p JOIN product_types t ON t.id = p.product_type_id
             WHERE {clause}
             """, [.. parameters]))
@@ -414,6 +414,7 @@ public sealed partial class SqliteCatalog : ICatalog
                     Properties = CatalogCodec.PropertiesFromJson(NullableString(r, 15)),
                     RawMetadata = NullableString(r, 16),
                     Prefix = NullableString(r, 17),
+                    UpdatedAt = CatalogCodec.FromUnixMicros(r.GetInt64(18)),
                 }));
             }
         }
