@@ -197,6 +197,16 @@ public sealed unsafe class GdalBand
 
     public int OverviewCount => GdalNative.GDALGetOverviewCount(H);
 
+    /// <summary>Size of overview <paramref name="index"/> (0 = the largest, <see cref="OverviewCount"/> - 1 = the coarsest).</summary>
+    public (int Width, int Height) OverviewSize(int index)
+    {
+        if (index < 0 || index >= OverviewCount)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"overview index must be 0..{OverviewCount - 1}");
+        var ov = GdalNative.GDALGetOverview(H, index);
+        if (ov == IntPtr.Zero) throw GdalErrors.Exception($"cannot get overview {index} of band {Index}");
+        return (GdalNative.GDALGetRasterBandXSize(ov), GdalNative.GDALGetRasterBandYSize(ov));
+    }
+
     public (int Width, int Height) BlockSize
     {
         get

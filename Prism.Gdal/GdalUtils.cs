@@ -82,6 +82,41 @@ public static unsafe class GdalUtils
         }
     }
 
+    /// <summary>
+    /// <c>gdalwarp -of MEM args</c> from an open dataset into a new in-memory dataset that the caller owns (dispose it).
+    /// A fresh destination every call, so no pixel of an earlier warp can survive in it. <c>-of MEM</c> is added
+    /// unless <paramref name="args"/> names a format.
+    /// </summary>
+    public static GdalDataset WarpToMemory(GdalDataset source, IReadOnlyList<string> args, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        GdalErrors.Reset();
+        IReadOnlyList<string> all = args.Contains("-of") ? args : ["-of", "MEM", .. args];
+        using var argv = new Utf8StringList(all);
+        var options = GdalNative.GDALWarpAppOptionsNew(argv.Pointer, IntPtr.Zero);
+        if (options == IntPtr.Zero) throw GdalErrors.Exception($"invalid gdalwarp arguments '{string.Join(' ', all)}'");
+        var progress = new ProgressState(cancellationToken);
+        var gch = GCHandle.Alloc(progress);
+        try
+        {
+            GdalNative.GDALWarpAppOptionsSetProgress(options, &OnProgress, GCHandle.ToIntPtr(gch));
+            var src = source.RawHandle;
+            var result = GdalNative.GDALWarp("", IntPtr.Zero, 1, &src, options, out var usageError);
+            GC.KeepAlive(source);
+            if (result != IntPtr.Zero) return GdalDataset.FromHandle(result, "");
+            if (cancellationToken.IsCancellationRequested)
+                throw new OperationCanceledException("gdalwarp to memory cancelled", cancellationToken);
+            throw GdalErrors.Exception(usageError != 0
+                ? $"gdalwarp usage error ({string.Join(' ', all)})"
+                : $"gdalwarp of '{source.Path}' to memory failed");
+        }
+        finally
+        {
+            gch.Free();
+            GdalNative.GDALWarpAppOptionsFree(options);
+        }
+    }
+
     /// <summary><c>gdalinfo -json [extraArgs] path</c>: GDAL's JSON description of a raster.</summary>
     public static string InfoJson(string path, IReadOnlyList<string>? extraArgs = null)
     {

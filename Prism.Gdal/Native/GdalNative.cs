@@ -75,6 +75,9 @@ internal static unsafe partial class GdalNative
     [LibraryImport(Lib)] public static partial IntPtr GDALGetRasterColorTable(IntPtr band);
     [LibraryImport(Lib)] public static partial int GDALGetOverviewCount(IntPtr band);
     [LibraryImport(Lib)] public static partial void GDALGetBlockSize(IntPtr band, out int xSize, out int ySize);
+    [LibraryImport(Lib)] public static partial IntPtr GDALGetOverview(IntPtr band, int index);
+    [LibraryImport(Lib)] public static partial int GDALGetRasterBandXSize(IntPtr band);
+    [LibraryImport(Lib)] public static partial int GDALGetRasterBandYSize(IntPtr band);
     [LibraryImport(Lib)] public static partial int GDALChecksumImage(IntPtr band, int xOff, int yOff, int xSize, int ySize);
     [LibraryImport(Lib)]
     public static partial int GDALRasterIO(IntPtr band, int rwFlag, int xOff, int yOff, int xSize, int ySize,
