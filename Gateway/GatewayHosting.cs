@@ -26,6 +26,7 @@ public static class GatewayHosting
         else builder.AddPrismClient();
 
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
+        Maps.MapsGatewayHosting.AddPrismMapsGateway(builder);
         if (gateway.ConsumeQueues)
         {
             builder.Services.AddHostedService<QueueBridge>();
@@ -45,6 +46,7 @@ public static class GatewayHosting
         app.MapGet("/healthz", () => Results.Text("ok"));
         app.MapGet("/", Landing);
         app.MapPrismAdmin();
+        Maps.MapsGatewayHosting.MapPrismMaps(app);
         if (coHosted) app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }

@@ -27,7 +27,7 @@ public static class AdminApi
         return app;
     }
 
-    private static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> RequireToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var token = http.RequestServices.GetRequiredService<IOptions<PrismOptions>>().Value.AdminToken;

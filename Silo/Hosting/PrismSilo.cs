@@ -20,6 +20,7 @@ public static class PrismSilo
         var dataDir = prism.FullDataDir;
         builder.Services.AddSingleton<GdalWorkPool>();
         builder.Services.AddSingleton<IProductPipeline, ProductPipeline>();
+        Prism.Maps.MapsSiloHosting.AddPrismMapsSilo(builder);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => { o.ClusterId = prism.ClusterId; o.ServiceId = prism.ServiceId; });

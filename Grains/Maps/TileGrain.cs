@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+using Prism.Ingestion;
+using Prism.Storage;
+
+namespace Prism.Maps;
+
+/// <inheritdoc cref="ITileGrain"/>
+/// <remarks>
+/// Lookup order: activation memory → object store (<c>tiles/{key}</c>) → render once on the GDAL work pool, store,
+/// keep. Memory is bounded twice: idle activations are collected after 5 minutes (<see cref="CollectionAgeLimitAttribute"/>),
+/// and a silo-wide <see cref="TileMemoryBudget"/> (bytes and entries) decides whether an activation may keep its
+/// bytes at all; a tile that does not fit is answered from the store each time. Granularity is one 256-px tile per
+/// grain (see README, "Tile granularity").
+/// </remarks>
+[CollectionAgeLimit(Minutes = 5)]
+public sealed class TileGrain(
+    IObjectStores stores,
+    IMapRenderer renderer,
+    GdalWorkPool pool,
+    TileMemoryBudget budget,
+    ILogger<TileGrain> log) : Grain, ITileGrain
+{
+    private EncodedImage? _kept;
+
+    public async Task<EncodedImage> GetAsync(RenderSpec spec)
+    {
+        if (_kept is not null) return _kept;
+        var key = this.GetPrimaryKeyString();
+        var storeKey = TileKeys.StoreKey(key);
+        var stored = await ReadAsync(storeKey);
+        if (stored is not null)
+        {
+            var image = new EncodedImage { Data = stored, ContentType = ContentTypeOf(key), ETag = EmptyTiles.ETagOf(stored), Source = "store" };
+            Keep(image);
+            return image;
+        }
+        var rendered = await pool.RunAsync(() => renderer.Render(spec, CancellationToken.None));
+        var data = rendered.Data;
+        try
+        {
+            await stores.Output.PutAsync(storeKey, new MemoryStream(data, writable: false), rendered.ContentType);
+        }
+        catch (Exception e)
+        {
+            // The tile is still good; it is just not cached beyond this activation.
+            log.LogWarning(e, "Could not store tile {Key}", key);
+        }
+        var result = new EncodedImage { Data = data, ContentType = rendered.ContentType, ETag = EmptyTiles.ETagOf(data), Source = "rendered" };
+        Keep(result);
+        return result;
+    }
+
+    private void Keep(EncodedImage image)
+    {
+        if (budget.TryReserve(image.Data.Length))
+            _kept = new EncodedImage { Data = image.Data, ContentType = image.ContentType, ETag = image.ETag, Source = "memory" };
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_kept is not null) budget.Release(_kept.Data.Length);
+        _kept = null;
+        return Task.CompletedTask;
+    }
+
+    private async Task<byte[]?> ReadAsync(string storeKey)
+    {
+        try
+        {
+            await using var stream = await stores.Output.OpenReadAsync(storeKey);
+            if (stream is null) return null;
+            using var buffer = new MemoryStream();
+            await stream.CopyToAsync(buffer);
+            return buffer.Length == 0 ? null : buffer.ToArray();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "Could not read cached tile {Key}; rendering it", storeKey);
+            return null;
+        }
+    }
+
+    private static string ContentTypeOf(string key) =>
+        key.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg" : "image/png";
+}
+
+/// <summary>How many tile bytes and entries the tile grains of this silo keep in memory, at most.</summary>
+public sealed class TileMemoryBudget(Microsoft.Extensions.Options.IOptions<MapsOptions> options)
+{
+    private readonly long _maxBytes = options.Value.MemoryCacheBytes;
+    private readonly long _maxEntries = options.Value.MemoryCacheEntries;
+    private long _bytes;
+    private long _entries;
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+    public long Entries => Interlocked.Read(ref _entries);
+
+    public bool TryReserve(long bytes)
+    {
+        if (Interlocked.Increment(ref _entries) > _maxEntries)
+        {
+            Interlocked.Decrement(ref _entries);
+            return false;
+        }
+        if (Interlocked.Add(ref _bytes, bytes) > _maxBytes)
+        {
+            Interlocked.Add(ref _bytes, -bytes);
+            Interlocked.Decrement(ref _entries);
+            return false;
+        }
+        return true;
+    }
+
+    public void Release(long bytes)
+    {
+        Interlocked.Add(ref _bytes, -bytes);
+        Interlocked.Decrement(ref _entries);
+    }
+}
