@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Prism.Ingestion;
@@ -18,10 +19,12 @@ public sealed class GrainClusterFixture : IAsyncLifetime
 {
     public const int MaxAttempts = 4;
     public const string StorageName = "products";
+    private const string InnerStorageName = "products-sqlite";
 
     public string Folder { get; } = TestEnvironment.TempFolder("grains");
     public ScriptedPipeline Pipeline { get; } = new();
     public CallProbe Calls { get; } = new();
+    public WriteGate Writes { get; } = new();
     public QueueNames Names { get; } = new();
     public SqliteQueueBroker RealBroker { get; private set; } = null!;
     public GatedQueueBroker Broker { get; private set; } = null!;
@@ -37,7 +40,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddPrismEmbeddedGrainStorage(StorageName, grainDb);
+            silo.AddPrismEmbeddedGrainStorage(InnerStorageName, grainDb);
+            silo.Services.AddGrainStorage(StorageName, (services, _) =>
+                new GatedGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(InnerStorageName), Writes));
             silo.AddIncomingGrainCallFilter(Calls);
             silo.Services.AddSingleton<IProductPipeline>(Pipeline);
             silo.Services.AddSingleton<IQueueBroker>(Broker);
@@ -149,6 +154,52 @@ public sealed class GatedQueueBroker(IQueueBroker inner) : IQueueBroker
     public Task<string?> GetReasonAsync(string set, string member, CancellationToken ct = default) => inner.GetReasonAsync(set, member, ct);
 }
 
+/// <summary>
+/// The real (SQLite) grain storage with one extra: a chosen write can be held after it is done until the test
+/// releases it, to open a timing window deterministically. Reads and writes go to the real storage.
+/// </summary>
+public sealed class GatedGrainStorage(IGrainStorage inner, WriteGate gate) : IGrainStorage
+{
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+        if (gate.TryTake(grainId, grainState.State, out var hold))
+        {
+            hold.Pushed.TrySetResult();
+            await hold.Released.Task;
+        }
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ClearStateAsync(stateName, grainId, grainState);
+}
+
+public sealed class WriteGate
+{
+    private readonly ConcurrentDictionary<GrainId, (Func<object?, bool> When, PushHold Hold)> _holds = new();
+
+    /// <summary>The next write of grain <paramref name="grainId"/>'s state matching <paramref name="when"/> waits after it is done.</summary>
+    public PushHold HoldWrite(GrainId grainId, Func<object?, bool> when)
+    {
+        var hold = new PushHold();
+        _holds[grainId] = (when, hold);
+        return hold;
+    }
+
+    internal bool TryTake(GrainId grainId, object? state, out PushHold hold)
+    {
+        hold = null!;
+        if (!_holds.TryGetValue(grainId, out var entry) || !entry.When(state)) return false;
+        if (!_holds.TryRemove(new KeyValuePair<GrainId, (Func<object?, bool>, PushHold)>(grainId, entry))) return false;
+        hold = entry.Hold;
+        return true;
+    }
+}
+
+/// <summary>A held operation: <see cref="Pushed"/> completes when it is done and waiting; the test completes <see cref="Released"/>.</summary>
 public sealed class PushHold
 {
     public TaskCompletionSource Pushed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

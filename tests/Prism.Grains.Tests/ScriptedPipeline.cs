@@ -39,13 +39,23 @@ public sealed class ScriptedPipeline : IProductPipeline
 }
 
 /// <summary>What the pipeline does for one product, and what it was asked.</summary>
-public sealed class ProductScript(string key)
+public sealed class ProductScript
 {
-    public string Key { get; } = key;
+    private static int _products;
+
+    public ProductScript(string key)
+    {
+        Key = key;
+        // Distinct times per product, so each product's seed_queue message can be told apart.
+        BeginTime = new DateTimeOffset(2021, 3, 4, 10, 11, 12, TimeSpan.Zero).AddMinutes(Interlocked.Increment(ref _products));
+        EndTime = BeginTime.AddSeconds(30.5);
+    }
+
+    public string Key { get; }
     public string Identifier => $"ID_{Key}";
     public string Prefix => $"products/{Key}/";
-    public DateTimeOffset BeginTime { get; set; } = new(2021, 3, 4, 10, 11, 12, TimeSpan.Zero);
-    public DateTimeOffset EndTime { get; set; } = new(2021, 3, 4, 10, 11, 42, 500, TimeSpan.Zero);
+    public DateTimeOffset BeginTime { get; set; }
+    public DateTimeOffset EndTime { get; set; }
 
     public StepScript Preprocess { get; } = new("preprocess");
     public StepScript Register { get; } = new("register");
