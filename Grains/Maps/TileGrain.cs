@@ -6,11 +6,19 @@ namespace Prism.Maps;
 
 /// <inheritdoc cref="ITileGrain"/>
 /// <remarks>
-/// Lookup order: activation memory → object store (<c>tiles/{key}</c>) → render once on the GDAL work pool, store,
-/// keep. Memory is bounded twice: idle activations are collected after 5 minutes (<see cref="CollectionAgeLimitAttribute"/>),
-/// and a silo-wide <see cref="TileMemoryBudget"/> (bytes and entries) decides whether an activation may keep its
-/// bytes at all; a tile that does not fit is answered from the store each time. Granularity is one 256-px tile per
-/// grain (see README, "Tile granularity").
+/// <para>Lookup order: activation memory → object store (<c>tiles/{key}</c>) → render once on the GDAL work pool,
+/// store, keep. Memory is bounded twice: idle activations are collected after 5 minutes
+/// (<see cref="CollectionAgeLimitAttribute"/>), and a silo-wide <see cref="TileMemoryBudget"/>
+/// (<c>Prism:Maps:MemoryCacheBytes</c>/<c>MemoryCacheEntries</c>) decides whether an activation may keep its bytes at
+/// all; a tile that does not fit is answered from the store each time.</para>
+/// <para><b>Granularity: one 256-px tile per grain</b>, chosen by measurement (2 cores, the MERIS sample COG,
+/// 3 bands Byte): seeding zooms 0–8 of both matrix sets (1000 tiles) ran at ≈78/104/85 tiles/s with 2/4/8 tiles
+/// in flight, with ≈15–18 ms of renderer time per tile on a 2-thread pool — i.e. ≈80 % of the renderer's own
+/// ceiling, so grain and store overhead are small. Rendering a 2×2 metatile in one warp and cutting it costs
+/// ≈7.0 ms/tile against ≈8.4 ms/tile for four single warps (z8; ≈15–20 % less). That gain does not pay for what a
+/// metatile grain costs: 4× the bytes per activation, a miss renders (and waits for) four tiles, and the metatile's
+/// fingerprint must cover the products of all four tiles, so a registration would invalidate neighbours it does not
+/// touch. Single tiles keep invalidation exact (footprint × time per tile).</para>
 /// </remarks>
 [CollectionAgeLimit(Minutes = 5)]
 public sealed class TileGrain(

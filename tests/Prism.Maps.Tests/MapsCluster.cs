@@ -123,7 +123,12 @@ public sealed class CountingRenderer(IMapRenderer inner) : IMapRenderer
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _holding = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private long _renderTicks;
+
     public int Renders => Volatile.Read(ref _renders);
+
+    /// <summary>Time spent in the inner renderer's <see cref="Render"/>, summed over threads.</summary>
+    public TimeSpan RenderTime => TimeSpan.FromTicks(Interlocked.Read(ref _renderTicks));
 
     /// <summary>Renders after the first <paramref name="n"/> wait until <see cref="ReleaseAll"/>.</summary>
     public void HoldAfter(int n) => Volatile.Write(ref _holdAfter, n);
@@ -147,7 +152,9 @@ public sealed class CountingRenderer(IMapRenderer inner) : IMapRenderer
             _released.Task.Wait(ct);
             throw new OperationCanceledException("held render abandoned");
         }
-        return inner.Render(spec, ct);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try { return inner.Render(spec, ct); }
+        finally { Interlocked.Add(ref _renderTicks, System.Diagnostics.Stopwatch.GetElapsedTime(started).Ticks); }
     }
 
     public byte[]? RenderRgba(RenderSpec spec, CancellationToken ct) => inner.RenderRgba(spec, ct);
