@@ -26,6 +26,7 @@ public sealed class ProductGrain(
     public async Task<ProductStatus> SubmitAsync(IngestRequest request)
     {
         if (!ProductKeys.IsValid(Key)) throw new ArgumentException($"invalid product key '{Key}'");
+        await SettleAsync();
         switch (request.Kind)
         {
             case IngestKind.Package or IngestKind.MetadataMessage:
@@ -72,6 +73,7 @@ public sealed class ProductGrain(
     public async Task<ProductStatus> DeregisterAsync()
     {
         if (!S.Exists) return Status();
+        await SettleAsync();
         if (Busy) throw new InvalidOperationException($"product '{Key}' is busy in stage {S.State}; try again later");
         if (S.Identifier is not null)
             await pipeline.DeregisterAsync(S.Identifier, S.OutputPrefix, CancellationToken.None);
@@ -79,6 +81,14 @@ public sealed class ProductGrain(
             await broker.SetRemoveAsync(set, Key);
         await MoveAsync(IngestStage.Deregistered, "removed from the catalog and the output store", null);
         return Status();
+    }
+
+    /// <summary>A run that already reached a resting stage only has its last writes left: wait for them, so a
+    /// caller who saw the resting state is not told the product is busy.</summary>
+    private async Task SettleAsync()
+    {
+        if (Busy && S.State is IngestStage.Registered or IngestStage.Failed or IngestStage.Deregistered)
+            await _work!;
     }
 
     private bool IsRedelivery(IngestRequest request)
