@@ -91,17 +91,39 @@ public sealed class LayerCatalog(ICatalog catalog, IOptions<MapsOptions> options
     private readonly MapsOptions _options = options.Value;
     private readonly SemaphoreSlim _loading = new(1, 1);
     private volatile MapSnapshot? _current;
+    private int _refreshing;
 
-    /// <summary>The current snapshot, reloaded when older than the cache time (or always with <paramref name="fresh"/>).</summary>
+    /// <summary>
+    /// The current snapshot. One older than the cache time is returned as it is while one reload runs in the
+    /// background (the request path never waits for the catalog), unless it is older than twice the cache time (or
+    /// the cache time is zero, or <paramref name="fresh"/>): then the caller waits for a reload.
+    /// </summary>
     public async Task<MapSnapshot> GetAsync(bool fresh = false, CancellationToken ct = default)
     {
         var current = _current;
-        if (!fresh && current is not null && DateTime.UtcNow - current.LoadedAt < _options.LayerCacheTime) return current;
-        var asked = DateTime.UtcNow;
+        var age = current is null ? TimeSpan.MaxValue : DateTime.UtcNow - current.LoadedAt;
+        var cacheTime = _options.LayerCacheTime;
+        if (!fresh && current is not null && age < cacheTime) return current;
+        if (!fresh && current is not null && cacheTime > TimeSpan.Zero && age < 2 * cacheTime)
+        {
+            if (Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0)
+                _ = Task.Run(async () =>
+                {
+                    try { await ReloadAsync(DateTime.UtcNow, CancellationToken.None).ConfigureAwait(false); }
+                    catch (Exception) { /* the next request past twice the cache time reloads and reports */ }
+                    finally { Volatile.Write(ref _refreshing, 0); }
+                }, CancellationToken.None);
+            return current;
+        }
+        return await ReloadAsync(DateTime.UtcNow, ct).ConfigureAwait(false);
+    }
+
+    private async Task<MapSnapshot> ReloadAsync(DateTime asked, CancellationToken ct)
+    {
         await _loading.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            current = _current;
+            var current = _current;
             // Someone else loaded while we waited: theirs started after our request, so it is fresh enough.
             if (current is not null && current.LoadedAt >= asked) return current;
             var loaded = await LoadAsync(ct).ConfigureAwait(false);
@@ -197,6 +219,8 @@ public sealed class LayerCatalog(ICatalog catalog, IOptions<MapsOptions> options
 /// <summary>Short hashes that version cached tiles by the products drawn in them.</summary>
 public static class TileFingerprint
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<StyleDefinition, string> StyleText = new();
+
     /// <summary>
     /// 16 hex digits of SHA-256 over the style definition and, in drawing order, each product's identifier,
     /// update time and coverage locations. Same products (and style) ⇒ same fingerprint, whatever TIME selected
@@ -205,7 +229,7 @@ public static class TileFingerprint
     public static string Of(IReadOnlyList<MapProduct> products, StyleDefinition style)
     {
         var text = new StringBuilder();
-        text.Append(JsonSerializer.Serialize(style)).Append('\n');
+        text.Append(StyleText.GetValue(style, s => JsonSerializer.Serialize(s))).Append('\n');
         foreach (var p in products)
         {
             text.Append(p.Identifier).Append('\t')
