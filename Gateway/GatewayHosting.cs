@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Prism.Gateway.Admin;
 using Prism.Gateway.Embedded;
+using Prism.Gateway.Ows;
 using Prism.Gateway.Queues;
 using Prism.Queues;
 using Prism.Silo.Hosting;
@@ -27,6 +28,7 @@ public static class GatewayHosting
 
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
         Maps.MapsGatewayHosting.AddPrismMapsGateway(builder);
+        builder.Services.AddPrismOws(builder.Configuration);
         if (gateway.ConsumeQueues)
         {
             builder.Services.AddHostedService<QueueBridge>();
@@ -47,6 +49,7 @@ public static class GatewayHosting
         app.MapGet("/", Landing);
         app.MapPrismAdmin();
         Maps.MapsGatewayHosting.MapPrismMaps(app);
+        app.MapPrismOws();
         if (coHosted) app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }

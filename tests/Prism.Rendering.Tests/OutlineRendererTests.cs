@@ -9,7 +9,7 @@ public sealed class OutlineRendererTests
     private static bool Set(Pixels p, int x, int y) => p.Alpha[y * p.Width + x] == 255 && p.Band(1)[y * p.Width + x] == 255;
 
     [Fact]
-    public void Edges_are_drawn_and_the_interior_is_empty_in_EPSG_4326()
+    public void Edges_are_drawn_opaque_and_the_interior_lightly_filled_in_EPSG_4326()
     {
         // Extent 0..100 x 0..100 on 100 px: one degree per pixel; the square 20..80 has its edges at pixels 20 and 80.
         var image = OutlineRenderer.Render(["MULTIPOLYGON(((20.5 20.5,80.5 20.5,80.5 80.5,20.5 80.5,20.5 20.5)))"], "EPSG:4326",
@@ -23,11 +23,12 @@ public sealed class OutlineRendererTests
             Assert.True(Set(p, 20, i), $"left edge at y={i}");
             Assert.True(Set(p, 80, i), $"right edge at y={i}");
         }
-        for (var y = 21; y < 79; y++)
+        for (var y = 20; y < 79; y++)
             for (var x = 21; x < 80; x++)
-                Assert.Equal(0, p.Alpha[y * 100 + x]);
+                Assert.Equal(255 / 4, p.Alpha[y * 100 + x]);
         Assert.Equal(0, p.Alpha[0]);
-        Assert.Equal(60 * 4, p.Alpha.Count(a => a != 0));
+        Assert.Equal(60 * 4, p.Alpha.Count(a => a == 255));
+        Assert.Equal(60 * 4 + 59 * 59, p.Alpha.Count(a => a != 0));
         Assert.Equal(0, p.Band(2)[19 * 100 + 50]); // red 0xFF0000FF
     }
 
@@ -42,9 +43,10 @@ public sealed class OutlineRendererTests
         Assert.True(Set(p, 100, Row(50)), "top edge");
         Assert.True(Set(p, 100, Row(0)), "bottom edge");
         Assert.True(Set(p, 50, Row(30)), "left edge");
-        Assert.Equal(0, p.Alpha[Row(25) * 200 + 100]); // interior
-        // Inside the polygon's latitude span, nothing but the two vertical edges on a row.
-        Assert.Equal(2, Enumerable.Range(0, 200).Count(x => p.Alpha[Row(30) * 200 + x] != 0));
+        Assert.Equal(255 / 4, p.Alpha[Row(25) * 200 + 100]); // interior: light fill
+        Assert.Equal(0, p.Alpha[Row(25) * 200 + 10]); // outside
+        // Inside the polygon's latitude span, only the two vertical edges are opaque on a row.
+        Assert.Equal(2, Enumerable.Range(0, 200).Count(x => p.Alpha[Row(30) * 200 + x] == 255));
     }
 
     [Fact]
@@ -64,10 +66,20 @@ public sealed class OutlineRendererTests
     }
 
     [Fact]
+    public void A_whole_world_footprint_is_not_taken_for_an_antimeridian_crossing()
+    {
+        var p = Decode(OutlineRenderer.Render(["MULTIPOLYGON(((-180 -90,180 -90,180 90,-180 90,-180 -90)))"], "EPSG:4326",
+            [-180, -90, 180, 90], 360, 180, ImageFormat.Png).Data, ".png");
+        Assert.Equal(255 / 4, p.Alpha[90 * 360 + 180]); // the centre of the globe is inside
+        Assert.True(p.Alpha.Count(a => a != 0) > 360 * 170, "the whole globe is covered");
+    }
+
+    [Fact]
     public void Jpeg_outlines_are_on_white()
     {
         var p = Decode(OutlineRenderer.Render(["POLYGON((1 1,9 1,9 9,1 9,1 1))"], "EPSG:4326", [0, 0, 10, 10], 50, 50, ImageFormat.Jpeg).Data, ".jpg");
         Assert.Equal(3, p.Bands);
-        Assert.True(p.Band(1)[25 * 50 + 25] > 250 && p.Band(2)[25 * 50 + 25] > 250);
+        Assert.True(p.Band(1)[1 * 50 + 1] > 225 && p.Band(2)[1 * 50 + 1] > 225, $"outside: white, not {p.Band(1)[51]},{p.Band(2)[51]}");
+        Assert.True(p.Band(1)[25 * 50 + 25] > 250 && p.Band(2)[25 * 50 + 25] is > 150 and < 230, "inside: the light red fill on white");
     }
 }

@@ -37,6 +37,7 @@ public static class OutlineRenderer
             _ => throw new NotSupportedException($"outlines are drawn in EPSG:4326 and EPSG:3857, not {crs}"),
         };
         var canvas = new Canvas(w, h, rgba);
+        var polygons = new List<List<(double X, double Y)>>();
         var sx = w / (extent[2] - extent[0]);
         var sy = h / (extent[3] - extent[1]);
         (double X, double Y) ToPixel(double lon, double lat)
@@ -59,6 +60,8 @@ public static class OutlineRenderer
                 var unwrapped = Unwrap(ring, out var crosses);
                 double[] shifts = crosses || unwrapped.Any(p => p.Lon > 180 || p.Lon < -180) ? [-360, 0, 360] : [0];
                 foreach (var shift in shifts)
+                {
+                    var polygon = new List<(double X, double Y)>();
                     for (var i = 1; i < unwrapped.Count; i++)
                     {
                         var (a, b) = (unwrapped[i - 1], unwrapped[i]);
@@ -69,11 +72,16 @@ public static class OutlineRenderer
                             var t = (double)k / steps;
                             var next = ToPixel(a.Lon + (b.Lon - a.Lon) * t + shift, a.Lat + (b.Lat - a.Lat) * t);
                             canvas.Line(prev.X, prev.Y, next.X, next.Y);
+                            polygon.Add(prev);
                             prev = next;
                         }
                     }
+                    polygons.Add(polygon);
+                }
             }
         }
+        // A light fill (a quarter of the line's opacity) under the lines, so a tile inside a footprint shows it too.
+        foreach (var polygon in polygons) canvas.Fill(polygon, (byte)((rgba & 0xFF) / 4));
         return canvas.Pixels;
     }
 
@@ -88,6 +96,8 @@ public static class OutlineRenderer
             if (i > 0)
             {
                 var d = ring[i].Lon - ring[i - 1].Lon;
+                // An edge between two points on ±180 (a whole-world box) is meant literally, not as a crossing.
+                if (Math.Abs(ring[i].Lon) == 180 && Math.Abs(ring[i - 1].Lon) == 180) d = 0;
                 if (d > 180) { offset -= 360; crosses = true; }
                 else if (d < -180) { offset += 360; crosses = true; }
             }
@@ -115,6 +125,39 @@ public static class OutlineRenderer
                 var e2 = 2 * err;
                 if (e2 >= dy) { err += dy; ax += stepX; }
                 if (e2 <= dx) { err += dx; ay += stepY; }
+            }
+        }
+
+        /// <summary>Even-odd scanline fill of one ring at pixel centres; pixels already drawn (lines) are kept.</summary>
+        public void Fill(List<(double X, double Y)> ring, byte alpha)
+        {
+            if (ring.Count < 3 || alpha == 0) return;
+            var crossings = new List<double>();
+            for (var y = 0; y < height; y++)
+            {
+                var cy = y + 0.5;
+                crossings.Clear();
+                for (var i = 0; i < ring.Count; i++)
+                {
+                    var (a, b) = (ring[i], ring[(i + 1) % ring.Count]);
+                    if ((a.Y <= cy) == (b.Y <= cy)) continue;
+                    crossings.Add(a.X + (cy - a.Y) * (b.X - a.X) / (b.Y - a.Y));
+                }
+                crossings.Sort();
+                for (var k = 0; k + 1 < crossings.Count; k += 2)
+                {
+                    var from = (int)Math.Max(0, Math.Ceiling(crossings[k] - 0.5));
+                    var to = (int)Math.Min(width - 1, Math.Floor(crossings[k + 1] - 0.5));
+                    for (var x = from; x <= to; x++)
+                    {
+                        var o = (y * width + x) * 4;
+                        if (Pixels[o + 3] != 0) continue;
+                        Pixels[o] = (byte)(rgba >> 24);
+                        Pixels[o + 1] = (byte)(rgba >> 16);
+                        Pixels[o + 2] = (byte)(rgba >> 8);
+                        Pixels[o + 3] = alpha;
+                    }
+                }
             }
         }
 
