@@ -48,7 +48,14 @@ public sealed record RampStop([property: Id(0)] double At, [property: Id(1)] str
 public sealed record RenderSource(
     [property: Id(0)] string ProductIdentifier,
     /// <summary>Path GDAL opens (local path or <c>/vsis3/…</c>).</summary>
-    [property: Id(1)] string GdalPath);
+    [property: Id(1)] string GdalPath,
+    /// <summary>Changes whenever the file at <see cref="GdalPath"/> may have changed (the product's registration
+    /// time), so per-file caches such as band statistics never outlive a re-ingestion.</summary>
+    [property: Id(2)] string? Version = null)
+{
+    /// <summary>Key of per-file caches: the path, plus the version when there is one.</summary>
+    public string CacheKey => Version is null ? GdalPath : $"{GdalPath}@{Version}";
+}
 
 /// <summary>Everything needed to render one image; the same spec always gives the same pixels.</summary>
 [GenerateSerializer, Immutable]

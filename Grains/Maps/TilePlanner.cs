@@ -38,7 +38,7 @@ public sealed class TilePlanner(IObjectStores stores)
 
     /// <summary>Every coverage of the products, bottom first, as paths GDAL opens.</summary>
     public IReadOnlyList<RenderSource> Sources(IEnumerable<MapProduct> products) =>
-        products.SelectMany(p => p.Record.Coverages.Select(c => new RenderSource(p.Identifier, stores.Output.GdalPath(c.Location))))
+        products.SelectMany(p => p.Record.Coverages.Select(c => new RenderSource(p.Identifier, stores.Output.GdalPath(c.Location), p.Record.UpdatedAt?.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture))))
             .ToList();
 }
 

@@ -34,15 +34,15 @@ internal sealed class CompiledStyle
         _noData = noData;
     }
 
-    /// <summary>Resolves <paramref name="style"/> for the raster <paramref name="source"/> (opened at <paramref name="path"/>).</summary>
-    public static CompiledStyle For(StyleDefinition style, GdalDataset source, string path)
+    /// <summary>Resolves <paramref name="style"/> for the raster <paramref name="source"/> (band statistics cached under <paramref name="statisticsKey"/>).</summary>
+    public static CompiledStyle For(StyleDefinition style, GdalDataset source, string statisticsKey)
     {
         var bands = style.Bands.ToArray();
         if (bands.Length is not (1 or 3))
             throw new ArgumentException($"style '{style.Name}' selects {bands.Length} bands: one (grey/ramp) or three (RGB) are supported");
         foreach (var b in bands)
             if (b < 1 || b > source.BandCount)
-                throw new ArgumentException($"style '{style.Name}' selects band {b}; '{path}' has {source.BandCount}");
+                throw new ArgumentException($"style '{style.Name}' selects band {b}; '{statisticsKey}' has {source.BandCount}");
 
         var ranges = new double[bands.Length][];
         for (var i = 0; i < bands.Length; i++)
@@ -59,7 +59,7 @@ internal sealed class CompiledStyle
             }
             else
             {
-                ranges[i] = BandStatistics.PercentileRanges(path, source)[bands[i] - 1];
+                ranges[i] = BandStatistics.PercentileRanges(statisticsKey, source)[bands[i] - 1];
             }
         }
         var lut = bands.Length == 1 && style.Ramp is { Count: > 0 } ramp ? RampLut(ramp) : null;

@@ -50,7 +50,7 @@ public static class TileRenderer
         for (var s = spec.Sources.Count - 1; s >= 0 && !mosaic.IsComplete; s--)
         {
             ct.ThrowIfCancellationRequested();
-            DrawSource(spec, spec.Sources[s].GdalPath, mosaic, ct);
+            DrawSource(spec, spec.Sources[s], mosaic, ct);
         }
         return mosaic.Covered == 0 ? null : mosaic.Pixels;
     }
@@ -70,12 +70,13 @@ public static class TileRenderer
         ];
     }
 
-    private static void DrawSource(RenderSpec spec, string path, RgbaMosaic mosaic, CancellationToken ct)
+    private static void DrawSource(RenderSpec spec, RenderSource renderSource, RgbaMosaic mosaic, CancellationToken ct)
     {
+        var path = renderSource.GdalPath;
         using var source = GdalDataset.Open(path);
         if (source.GcpCount > 0 && !source.TryGetGeoTransform(out _))
             throw new NotSupportedException($"'{path}' is georeferenced by GCPs only; render sources must be COGs with a geotransform");
-        var style = CompiledStyle.For(spec.Style, source, path);
+        var style = CompiledStyle.For(spec.Style, source, renderSource.CacheKey);
         using var warped = GdalUtils.WarpToMemory(source, WarpArguments(spec), ct);
         var plane = spec.Width * spec.Height;
         var alphaBand = warped.BandCount; // -dstalpha adds the alpha band last
