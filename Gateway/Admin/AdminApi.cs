@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Prism.IO;
 using Prism.Ingestion;
 using Prism.Products;
 using Prism.Queues;
@@ -64,7 +65,7 @@ public static class AdminApi
             var limit = preprocessing.Value.Limits.MaxPackageBytes;
             if (request.ContentLength > limit) return Problem($"package larger than {limit} bytes", StatusCodes.Status413PayloadTooLarge);
             path = $"uploads/{name}";
-            await using var limited = new LimitedStream(request.Body, limit);
+            await using var limited = new LimitedReadStream(request.Body, limit, () => new ObjectTooLargeException("request body", limit), leaveOpen: true);
             try { await stores.Input.PutAsync(path, limited, "application/octet-stream", ct); }
             catch (ObjectTooLargeException) { return Problem($"package larger than {limit} bytes", StatusCodes.Status413PayloadTooLarge); }
         }

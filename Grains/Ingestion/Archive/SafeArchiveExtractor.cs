@@ -1,3 +1,4 @@
+using Prism.IO;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -59,7 +60,7 @@ public static class SafeArchiveExtractor
                 case ArchiveFormat.TarGz:
                     using (var fs = OpenRead(archivePath))
                     using (var gz = new GZipStream(fs, CompressionMode.Decompress))
-                    using (var bounded = new BoundedReadStream(gz, DecompressedStreamLimit(limits), limits.MaxUnpackedBytes))
+                    using (var bounded = new LimitedReadStream(gz, DecompressedStreamLimit(limits), () => UnpackedLimit(limits)))
                         ExtractTar(bounded, state);
                     break;
                 case ArchiveFormat.Zip:
@@ -416,36 +417,4 @@ public static class SafeArchiveExtractor
 
     private static PermanentIngestException UnpackedLimit(ArchiveLimits limits) =>
         new($"unpacked size exceeds the limit of {limits.MaxUnpackedBytes} bytes");
-
-    /// <summary>Read-only pass-through that fails once more than a limit of bytes has come out of the inner stream
-    /// (bounds the total decompressed size of a compressed tar, headers and skipped entries included).</summary>
-    private sealed class BoundedReadStream(Stream inner, long limit, long reportedLimit) : Stream
-    {
-        private long _read;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            var n = inner.Read(buffer);
-            _read += n;
-            if (_read > limit) throw new PermanentIngestException($"unpacked size exceeds the limit of {reportedLimit} bytes");
-            return n;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
-    }
 }

@@ -1,3 +1,4 @@
+using Prism.IO;
 using System.Globalization;
 using System.Xml;
 using System.Xml.XPath;
@@ -168,7 +169,8 @@ public static class MetadataExtractor
         };
         try
         {
-            using var limited = new LimitedStream(xml, maxBytes, doc);
+            using var limited = new LimitedReadStream(xml, maxBytes,
+                () => new PermanentIngestException($"metadata '{doc}' is larger than the limit of {maxBytes} bytes"), leaveOpen: true);
             using var reader = XmlReader.Create(limited, settings);
             return new XPathDocument(reader);
         }
@@ -180,29 +182,6 @@ public static class MetadataExtractor
         catch (XmlException ex)
         {
             throw new PermanentIngestException($"metadata '{doc}' is not well-formed XML: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>Fails once more than <c>max</c> bytes were read (for streams whose length is unknown).</summary>
-    private sealed class LimitedStream(Stream inner, long max, string doc) : Stream
-    {
-        private long _read;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-        public override int Read(Span<byte> buffer)
-        {
-            var n = inner.Read(buffer);
-            _read += n;
-            if (_read > max) throw new PermanentIngestException($"metadata '{doc}' is larger than the limit of {max} bytes");
-            return n;
         }
     }
 }

@@ -1,9 +1,11 @@
-using Prism.Storage;
+namespace Prism.IO;
 
-namespace Prism.Gateway.Admin;
-
-/// <summary>A read-only wrapper that throws <see cref="ObjectTooLargeException"/> once more than a limit is read.</summary>
-public sealed class LimitedStream(Stream inner, long limit) : Stream
+/// <summary>
+/// A read-only pass-through that throws the exception made by <c>exceeded</c> once more than <c>limit</c> bytes
+/// came out of the inner stream: bounds request bodies, decompressed archives and metadata documents whose real
+/// length is unknown until read.
+/// </summary>
+public sealed class LimitedReadStream(Stream inner, long limit, Func<Exception> exceeded, bool leaveOpen = false) : Stream
 {
     private long _read;
 
@@ -17,10 +19,12 @@ public sealed class LimitedStream(Stream inner, long limit) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default) =>
-        Count(await inner.ReadAsync(buffer, ct));
+        Count(await inner.ReadAsync(buffer, ct).ConfigureAwait(false));
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
         ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
@@ -28,7 +32,13 @@ public sealed class LimitedStream(Stream inner, long limit) : Stream
     private int Count(int n)
     {
         _read += n;
-        if (_read > limit) throw new ObjectTooLargeException("request body", limit);
+        if (_read > limit) throw exceeded();
         return n;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !leaveOpen) inner.Dispose();
+        base.Dispose(disposing);
     }
 }
