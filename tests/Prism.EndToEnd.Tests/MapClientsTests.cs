@@ -26,12 +26,7 @@ public sealed partial class MapClientsTests(MapServicesFixture fx)
         GdalWmtsAsync(layer, tms, []);
 
     /// <summary>The whole-world layer in GoogleMapsCompatible with GDAL's default extent: see the skip reason.</summary>
-    [Theory(Skip = "bug: GDAL's WMTS driver takes a layer's extent in the TMS CRS from an ows:BoundingBox in that CRS, " +
-        "else from the WGS84BoundingBox reprojected; the capabilities (Gateway/Ows/Wmts/WmtsCapabilitiesEncoder.cs) give only " +
-        "the WGS84BoundingBox, and -90..90 latitude reprojects to y = ±2.4e8 m, so GDAL asks for rows outside the matrix and the " +
-        "server (correctly) answers 400 TileOutOfRange: gdal_translate fails. Expected: the layer also advertises " +
-        "<ows:BoundingBox crs=\"urn:ogc:def:crs:EPSG::3857\"> clamped to the GoogleMapsCompatible extent (checked by hand: " +
-        "with it GDAL reads the layer).")]
+    [Theory]
     [InlineData("WORLD_RGB")]
     [InlineData("WORLD_RGB__GREY")]
     [InlineData("WORLD_RGB__TRUE_COLOR")]

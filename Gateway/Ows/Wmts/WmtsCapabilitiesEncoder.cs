@@ -123,6 +123,15 @@ public static class WmtsCapabilitiesEncoder
         w.WriteElementString("ows", "UpperCorner", Ows, $"{Xml.D(b[2])} {Xml.D(b[3])}");
         w.WriteEndElement();
         w.WriteElementString("ows", "Identifier", Ows, layer.Name);
+        // The extent in EPSG:3857 too, clamped to the GoogleMapsCompatible square: clients such as GDAL's WMTS driver
+        // would otherwise project latitudes up to ±90° to infinite y and ask for rows outside the matrix.
+        var (minX, minY) = Mercator(b[0], b[1]);
+        var (maxX, maxY) = Mercator(b[2], b[3]);
+        w.WriteStartElement("ows", "BoundingBox", Ows);
+        w.WriteAttributeString("crs", TileMatrixSet.GoogleMapsCompatible.CrsUrn);
+        w.WriteElementString("ows", "LowerCorner", Ows, $"{Xml.D(minX)} {Xml.D(minY)}");
+        w.WriteElementString("ows", "UpperCorner", Ows, $"{Xml.D(maxX)} {Xml.D(maxY)}");
+        w.WriteEndElement();
         var styles = layer.Styles.Count > 0 ? layer.Styles.Select(s => (s.Name, s.Title ?? s.Name)).ToList() : [("default", "default")];
         for (var i = 0; i < styles.Count; i++)
         {
@@ -188,6 +197,15 @@ public static class WmtsCapabilitiesEncoder
             w.WriteEndElement();
         }
         w.WriteEndElement();
+    }
+
+    private static (double X, double Y) Mercator(double lon, double lat)
+    {
+        const double radius = 6378137.0, maxLat = 85.0511287798066;
+        var limit = TileMatrixSet.GoogleMapsCompatible.MaxX;
+        var phi = Math.Clamp(lat, -maxLat, maxLat) * Math.PI / 180;
+        return (Math.Clamp(radius * lon * Math.PI / 180, -limit, limit),
+                Math.Clamp(radius * Math.Log(Math.Tan(Math.PI / 4 + phi / 2)), -limit, limit));
     }
 
     private static string I(int v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
