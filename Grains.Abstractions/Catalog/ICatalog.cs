@@ -96,4 +96,58 @@ public sealed record ProductQuery
     public IReadOnlyList<string>? Identifiers { get; init; }
     public int Limit { get; init; } = 100;
     public int Offset { get; init; }
+
+    /// <summary>A WKT geometry (POINT, POLYGON, MULTIPOLYGON, LINESTRING; lon/lat) the footprint must relate to by
+    /// <see cref="Relation"/>; combined with <see cref="Bbox"/> when both are given.</summary>
+    public string? GeometryWkt { get; init; }
+    /// <summary>How the footprint relates to <see cref="Bbox"/>/<see cref="GeometryWkt"/> (OpenSearch <c>georel</c>).</summary>
+    public GeoRelation Relation { get; init; } = GeoRelation.Intersects;
+    /// <summary>How the product's [begin, end] relates to [Start, End] (OpenSearch <c>timerel</c>).</summary>
+    public TimeRelation TimeRelation { get; init; } = TimeRelation.Intersects;
+    /// <summary>Any of these collections (STAC <c>collections</c>); combined with <see cref="Collection"/>.</summary>
+    public IReadOnlyList<string>? Collections { get; init; }
+    /// <summary>EO property filters by name: <c>productType</c>, <c>platform</c>, <c>instrument</c>, <c>sensorType</c>,
+    /// <c>cloudCover</c>, <c>orbitNumber</c>, <c>orbitDirection</c>, <c>acquisitionType</c>, <c>processingCenter</c>,
+    /// <c>status</c>. Unknown names are refused with <see cref="ArgumentException"/>.</summary>
+    public IReadOnlyDictionary<string, PropertyFilter>? Properties { get; init; }
+    /// <summary>Free text (OpenSearch <c>q</c>): case-insensitive substring of the identifier, product type,
+    /// platform or instrument.</summary>
+    public string? Text { get; init; }
+}
+
+public enum GeoRelation
+{
+    /// <summary>Footprint and geometry share at least one point.</summary>
+    Intersects,
+    /// <summary>The footprint contains the geometry.</summary>
+    Contains,
+    /// <summary>The footprint lies within the geometry.</summary>
+    Within,
+    /// <summary>Footprint and geometry share no point.</summary>
+    Disjoint,
+}
+
+public enum TimeRelation
+{
+    /// <summary>begin ≤ End and end ≥ Start.</summary>
+    Intersects,
+    /// <summary>The product's interval contains [Start, End]: begin ≤ Start and end ≥ End.</summary>
+    Contains,
+    /// <summary>The product's interval lies within [Start, End]: begin ≥ Start and end ≤ End.</summary>
+    During,
+    /// <summary>No overlap: end &lt; Start or begin &gt; End.</summary>
+    Disjoint,
+    /// <summary>begin = Start and end = End.</summary>
+    Equals,
+}
+
+/// <summary>A filter on one EO property: equal to any of <see cref="Values"/> (text or numbers), and/or within a
+/// numeric range (OpenSearch EO range syntax <c>[a,b]</c>, <c>]a,b[</c>, <c>[a</c>, <c>b]</c>, <c>{a,b}</c>).</summary>
+public sealed record PropertyFilter
+{
+    public IReadOnlyList<string>? Values { get; init; }
+    public double? Min { get; init; }
+    public bool MinInclusive { get; init; } = true;
+    public double? Max { get; init; }
+    public bool MaxInclusive { get; init; } = true;
 }
