@@ -38,7 +38,7 @@ public sealed class Footprint
     /// <summary>Polygons; each is a list of rings (the first the exterior, the others holes); a ring is closed.</summary>
     public IReadOnlyList<IReadOnlyList<Ring>> Polygons { get; }
 
-    private Footprint(IReadOnlyList<IReadOnlyList<Ring>> polygons) => Polygons = polygons;
+    internal Footprint(IReadOnlyList<IReadOnlyList<Ring>> polygons) => Polygons = polygons;
 
     /// <summary>A closed ring: <c>X[0] == X[^1]</c> and <c>Y[0] == Y[^1]</c>, at least 4 points.</summary>
     public sealed class Ring
@@ -110,17 +110,17 @@ public sealed class Footprint
             || SegmentsIntersect(ax, ay, bx, by, box.MinX, box.MaxY, box.MinX, box.MinY);
     }
 
-    private static int Orientation(double ax, double ay, double bx, double by, double cx, double cy)
+    internal static int Orientation(double ax, double ay, double bx, double by, double cx, double cy)
     {
         var cross = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
         return cross > 0 ? 1 : cross < 0 ? -1 : 0;
     }
 
-    private static bool OnSegment(double ax, double ay, double bx, double by, double px, double py) =>
+    internal static bool OnSegment(double ax, double ay, double bx, double by, double px, double py) =>
         px >= Math.Min(ax, bx) && px <= Math.Max(ax, bx) && py >= Math.Min(ay, by) && py <= Math.Max(ay, by);
 
     /// <summary>Closed segments [a,b] and [c,d] share a point.</summary>
-    private static bool SegmentsIntersect(double ax, double ay, double bx, double by,
+    internal static bool SegmentsIntersect(double ax, double ay, double bx, double by,
         double cx, double cy, double dx, double dy)
     {
         var o1 = Orientation(ax, ay, bx, by, cx, cy);

@@ -208,21 +208,22 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
         return list;
     }
 
-    /// <summary>The WHERE clause (over products aliased <c>p</c>) and its positional parameters.</summary>
+    /// <summary>The WHERE clause (over products aliased <c>p</c>) and its positional parameters; the query's
+    /// semantics are those of <see cref="SearchPlan"/>.</summary>
     private static (string Where, List<NpgsqlParameter> Parameters) BuildFilter(ProductQuery query)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var sql = new StringBuilder("TRUE");
+        var plan = SearchPlan.Create(query);
+        var sql = new StringBuilder(plan.MatchesNothing ? "FALSE" : "TRUE");
         var parameters = new List<NpgsqlParameter>();
         string Add(NpgsqlParameter parameter)
         {
             parameters.Add(parameter);
             return "$" + parameters.Count;
         }
+        if (plan.MatchesNothing) return (sql.ToString(), parameters);
 
-        if (query.Bbox is not null)
+        if (plan.IntersectBoxes is { } boxes)
         {
-            var boxes = GeoBox.FromQueryBbox(query.Bbox);
             sql.Append(" AND (");
             for (var i = 0; i < boxes.Count; i++)
             {
@@ -232,16 +233,79 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
             }
             sql.Append(')');
         }
-        if (query.Start is { } start)
-            sql.Append($" AND p.end_time >= {Add(Time(start))}");
-        if (query.End is { } end)
-            sql.Append($" AND p.begin_time <= {Add(Time(end))}");
-        if (query.Collection is not null)
-            sql.Append($" AND EXISTS (SELECT 1 FROM product_collections pc JOIN collections c ON c.id = pc.collection_id WHERE pc.product_id = p.id AND c.identifier = {Add(Text(query.Collection))})");
+        foreach (var geometry in plan.Geometries)
+        {
+            // The WKT given to PostGIS is our own rendering of the parsed, validated geometry.
+            var g = $"ST_GeomFromText({Add(Text(geometry.ToWkt()))}, 4326)";
+            sql.Append(plan.Relation switch
+            {
+                GeoRelation.Intersects => $" AND ST_Intersects(p.footprint, {g})",
+                GeoRelation.Contains => $" AND ST_Contains(p.footprint, {g})",
+                GeoRelation.Within => $" AND ST_Within(p.footprint, {g})",
+                _ => $" AND NOT ST_Intersects(p.footprint, {g})",
+            });
+        }
+
+        string? start = plan.Start is { } s ? Add(Time(s)) : null;
+        string? end = plan.End is { } e ? Add(Time(e)) : null;
+        switch (plan.TimeRelation)
+        {
+            case TimeRelation.Intersects:
+                if (start is not null) sql.Append($" AND p.end_time >= {start}");
+                if (end is not null) sql.Append($" AND p.begin_time <= {end}");
+                break;
+            case TimeRelation.Contains:
+                if (start is not null || end is not null)
+                    sql.Append($" AND p.begin_time <= {start ?? end} AND p.end_time >= {end ?? start}");
+                break;
+            case TimeRelation.During:
+                if (start is not null) sql.Append($" AND p.begin_time >= {start}");
+                if (end is not null) sql.Append($" AND p.end_time <= {end}");
+                break;
+            case TimeRelation.Disjoint:
+                if (start is not null && end is not null) sql.Append($" AND (p.end_time < {start} OR p.begin_time > {end})");
+                else if (start is not null) sql.Append($" AND p.end_time < {start}");
+                else if (end is not null) sql.Append($" AND p.begin_time > {end}");
+                break;
+            case TimeRelation.Equals:
+                if (start is not null) sql.Append($" AND p.begin_time = {start}");
+                if (end is not null) sql.Append($" AND p.end_time = {end}");
+                break;
+        }
+
+        foreach (var set in plan.CollectionSets)
+            sql.Append($" AND EXISTS (SELECT 1 FROM product_collections pc JOIN collections c ON c.id = pc.collection_id WHERE pc.product_id = p.id AND c.identifier = ANY({Add(TextArray(set))}))");
         if (query.ProductType is not null)
             sql.Append($" AND p.product_type_id = (SELECT id FROM product_types WHERE name = {Add(Text(query.ProductType))})");
         if (query.Identifiers is not null)
-            sql.Append($" AND p.identifier = ANY({Add(new NpgsqlParameter<string[]> { TypedValue = query.Identifiers.ToArray() })})");
+            sql.Append($" AND p.identifier = ANY({Add(TextArray(query.Identifiers))})");
+
+        foreach (var filter in plan.TextFilters)
+        {
+            sql.Append(filter.Column == "product_type"
+                ? $" AND p.product_type_id IN (SELECT id FROM product_types WHERE name = ANY({Add(TextArray(filter.Values))}))"
+                : $" AND p.{filter.Column} = ANY({Add(TextArray(filter.Values))})");
+        }
+        foreach (var filter in plan.NumericFilters)
+        {
+            var column = $"p.{filter.Column}::double precision";
+            if (filter.Values is not null)
+                sql.Append($" AND {column} = ANY({Add(new NpgsqlParameter<double[]> { TypedValue = filter.Values.ToArray() })})");
+            if (filter.Min is { } min)
+                sql.Append($" AND {column} {(filter.MinInclusive ? ">=" : ">")} {Add(Double(min))}");
+            if (filter.Max is { } max)
+                sql.Append($" AND {column} {(filter.MaxInclusive ? "<=" : "<")} {Add(Double(max))}");
+        }
+
+        if (plan.TextPattern is not null)
+        {
+            var pattern = Add(Text(plan.TextPattern));
+            sql.Append($"""
+                 AND (p.identifier ILIKE {pattern} ESCAPE '\' OR p.platform ILIKE {pattern} ESCAPE '\'
+                      OR p.instrument ILIKE {pattern} ESCAPE '\'
+                      OR p.product_type_id IN (SELECT id FROM product_types WHERE name ILIKE {pattern} ESCAPE '\'))
+                """);
+        }
         return (sql.ToString(), parameters);
     }
 
@@ -360,6 +424,8 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
         new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     private static NpgsqlParameter<double> Double(double value) => new() { TypedValue = value };
+
+    private static NpgsqlParameter<string[]> TextArray(IEnumerable<string> values) => new() { TypedValue = values.ToArray() };
 
     private static NpgsqlParameter<DateTime> Time(DateTimeOffset value) =>
         new() { TypedValue = CatalogCodec.ToUtc(value), NpgsqlDbType = NpgsqlDbType.TimestampTz };

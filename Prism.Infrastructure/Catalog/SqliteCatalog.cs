@@ -45,6 +45,18 @@ public sealed partial class SqliteCatalog : ICatalog
         conn.CreateFunction<string, double, double, double, double, bool>("prism_intersects",
             static (wkt, minX, minY, maxX, maxY) => Footprint.Parse(wkt).Intersects(new GeoBox(minX, minY, maxX, maxY)),
             isDeterministic: true);
+        // The query geometry is the same for every row of a statement: keep the last one parsed.
+        QueryGeometry? lastGeometry = null;
+        string? lastWkt = null;
+        conn.CreateFunction<string, string, long, bool>("prism_relate", (wkt, geometryWkt, relation) =>
+        {
+            if (!ReferenceEquals(geometryWkt, lastWkt) && geometryWkt != lastWkt)
+            {
+                lastGeometry = QueryGeometry.Parse(geometryWkt);
+                lastWkt = geometryWkt;
+            }
+            return lastGeometry!.Relate(Footprint.Parse(wkt), (GeoRelation)relation);
+        }, isDeterministic: true);
         using var pragma = conn.CreateCommand();
         pragma.CommandText = "PRAGMA synchronous = NORMAL";
         pragma.ExecuteNonQuery();
@@ -337,10 +349,12 @@ public sealed partial class SqliteCatalog : ICatalog
         return Task.FromResult<IReadOnlyList<CollectionRecord>>(list);
     }
 
+    /// <summary>The WHERE clause (over products aliased <c>p</c>) and its named parameters; the query's semantics
+    /// are those of <see cref="SearchPlan"/>.</summary>
     private static (string Where, List<(string, object?)> Parameters) BuildFilter(ProductQuery query)
     {
-        ArgumentNullException.ThrowIfNull(query);
-        var sql = new StringBuilder("1");
+        var plan = SearchPlan.Create(query);
+        var sql = new StringBuilder(plan.MatchesNothing ? "0" : "1");
         var parameters = new List<(string, object?)>();
         string Add(object? value)
         {
@@ -348,35 +362,99 @@ public sealed partial class SqliteCatalog : ICatalog
             parameters.Add((name, value));
             return name;
         }
+        if (plan.MatchesNothing) return (sql.ToString(), parameters);
 
-        if (query.Bbox is not null)
+        if (plan.IntersectBoxes is { } boxes)
         {
-            var boxes = GeoBox.FromQueryBbox(query.Bbox);
             sql.Append(" AND (");
             for (var i = 0; i < boxes.Count; i++)
             {
                 var b = boxes[i];
-                string x0 = Add(b.MinX), y0 = Add(b.MinY), x1 = Add(b.MaxX), y1 = Add(b.MaxY);
                 if (i > 0) sql.Append(" OR ");
-                sql.Append($"""
-                    (p.id IN (SELECT id / {PartsPerProduct} FROM product_footprints
-                              WHERE max_x >= {x0} AND min_x <= {x1} AND max_y >= {y0} AND min_y <= {y1})
-                     AND prism_intersects(p.footprint_wkt, {x0}, {y0}, {x1}, {y1}))
-                    """);
+                sql.Append($"({BoxPrefilter(b, Add)} AND prism_intersects(p.footprint_wkt, $f{parameters.Count - 4}, $f{parameters.Count - 3}, $f{parameters.Count - 2}, $f{parameters.Count - 1}))");
             }
             sql.Append(')');
         }
-        if (query.Start is { } start)
-            sql.Append($" AND p.end_time >= {Add(CatalogCodec.ToUnixMicros(start))}");
-        if (query.End is { } end)
-            sql.Append($" AND p.begin_time <= {Add(CatalogCodec.ToUnixMicros(end))}");
-        if (query.Collection is not null)
-            sql.Append($" AND EXISTS (SELECT 1 FROM product_collections pc JOIN collections c ON c.id = pc.collection_id WHERE pc.product_id = p.id AND c.identifier = {Add(query.Collection)})");
+        foreach (var geometry in plan.Geometries)
+        {
+            var g = Add(geometry.ToWkt());
+            var relation = Add((long)plan.Relation);
+            // The R*Tree narrows every relation but disjoint: a footprint meeting, containing or lying within the
+            // geometry has a part whose box meets the geometry's envelope.
+            var prefilter = plan.Relation == GeoRelation.Disjoint ? "" : BoxPrefilter(geometry.Envelope, Add) + " AND ";
+            sql.Append($" AND ({prefilter}prism_relate(p.footprint_wkt, {g}, {relation}))");
+        }
+
+        string? start = plan.Start is { } s ? Add(CatalogCodec.ToUnixMicros(s)) : null;
+        string? end = plan.End is { } e ? Add(CatalogCodec.ToUnixMicros(e)) : null;
+        switch (plan.TimeRelation)
+        {
+            case TimeRelation.Intersects:
+                if (start is not null) sql.Append($" AND p.end_time >= {start}");
+                if (end is not null) sql.Append($" AND p.begin_time <= {end}");
+                break;
+            case TimeRelation.Contains:
+                if (start is not null || end is not null)
+                    sql.Append($" AND p.begin_time <= {start ?? end} AND p.end_time >= {end ?? start}");
+                break;
+            case TimeRelation.During:
+                if (start is not null) sql.Append($" AND p.begin_time >= {start}");
+                if (end is not null) sql.Append($" AND p.end_time <= {end}");
+                break;
+            case TimeRelation.Disjoint:
+                if (start is not null && end is not null) sql.Append($" AND (p.end_time < {start} OR p.begin_time > {end})");
+                else if (start is not null) sql.Append($" AND p.end_time < {start}");
+                else if (end is not null) sql.Append($" AND p.begin_time > {end}");
+                break;
+            case TimeRelation.Equals:
+                if (start is not null) sql.Append($" AND p.begin_time = {start}");
+                if (end is not null) sql.Append($" AND p.end_time = {end}");
+                break;
+        }
+
+        foreach (var set in plan.CollectionSets)
+            sql.Append($" AND EXISTS (SELECT 1 FROM product_collections pc JOIN collections c ON c.id = pc.collection_id WHERE pc.product_id = p.id AND c.identifier IN (SELECT value FROM json_each({Add(JsonSerializer.Serialize(set))})))");
         if (query.ProductType is not null)
             sql.Append($" AND p.product_type_id = (SELECT id FROM product_types WHERE name = {Add(query.ProductType)})");
         if (query.Identifiers is not null)
             sql.Append($" AND p.identifier IN (SELECT value FROM json_each({Add(JsonSerializer.Serialize(query.Identifiers))}))");
+
+        foreach (var filter in plan.TextFilters)
+        {
+            var values = Add(JsonSerializer.Serialize(filter.Values));
+            sql.Append(filter.Column == "product_type"
+                ? $" AND p.product_type_id IN (SELECT id FROM product_types WHERE name IN (SELECT value FROM json_each({values})))"
+                : $" AND p.{filter.Column} IN (SELECT value FROM json_each({values}))");
+        }
+        foreach (var filter in plan.NumericFilters)
+        {
+            // Compared as REAL, as PostgreSQL compares them as double precision.
+            var column = $"CAST(p.{filter.Column} AS REAL)";
+            if (filter.Values is not null)
+                sql.Append($" AND p.{filter.Column} IS NOT NULL AND {column} IN (SELECT CAST(value AS REAL) FROM json_each({Add(JsonSerializer.Serialize(filter.Values))}))");
+            if (filter.Min is { } min)
+                sql.Append($" AND {column} {(filter.MinInclusive ? ">=" : ">")} {Add(min)}");
+            if (filter.Max is { } max)
+                sql.Append($" AND {column} {(filter.MaxInclusive ? "<=" : "<")} {Add(max)}");
+        }
+
+        if (plan.TextPattern is not null)
+        {
+            var pattern = Add(plan.TextPattern);
+            sql.Append($"""
+                 AND (p.identifier LIKE {pattern} ESCAPE '\' OR p.platform LIKE {pattern} ESCAPE '\'
+                      OR p.instrument LIKE {pattern} ESCAPE '\'
+                      OR p.product_type_id IN (SELECT id FROM product_types WHERE name LIKE {pattern} ESCAPE '\'))
+                """);
+        }
         return (sql.ToString(), parameters);
+    }
+
+    /// <summary>R*Tree prefilter: a part of the footprint has a box meeting <paramref name="box"/> (adds 4 parameters).</summary>
+    private static string BoxPrefilter(GeoBox box, Func<object?, string> add)
+    {
+        string x0 = add(box.MinX), y0 = add(box.MinY), x1 = add(box.MaxX), y1 = add(box.MaxY);
+        return $"p.id IN (SELECT id / {PartsPerProduct} FROM product_footprints WHERE max_x >= {x0} AND min_x <= {x1} AND max_y >= {y0} AND min_y <= {y1})";
     }
 
     private static List<(long Id, ProductRecord Record)> Load(SqliteConnection conn, SqliteTransaction? tx, string clause,
