@@ -6,7 +6,7 @@ namespace Prism.Tests.Catalog;
 /// The behaviour every <see cref="ICatalog"/> implementation shares. Each test gets a fresh, migrated store (a new
 /// PostgreSQL database or a new SQLite file) from the concrete subclass.
 /// </summary>
-public abstract class CatalogContractTests : IAsyncLifetime
+public abstract partial class CatalogContractTests : IAsyncLifetime
 {
     /// <summary>A fresh store and some independent catalog instances on it (as if from several processes).</summary>
     protected sealed record Store(IReadOnlyList<ICatalog> Instances, Func<string, Task<long>> CountRows);

@@ -46,7 +46,7 @@ public sealed class PostgresMigratorTests : IAsyncLifetime
         Assert.Equal(1, await _db.ScalarAsync(
             "SELECT count(*) FROM pg_indexes WHERE tablename = 'products' AND indexdef ILIKE '%USING gist (footprint)%'"));
         Assert.Equal(1, await _db.ScalarAsync(
-            "SELECT count(*) FROM pg_indexes WHERE tablename = 'products' AND indexdef ILIKE '%(begin_time)%'"));
+            "SELECT count(*) FROM pg_indexes WHERE tablename = 'products' AND indexdef ILIKE '%(begin_time, identifier COLLATE \"C\")%'"));
 
         await PostgresMigrator.MigrateAsync(_db.DataSource, CancellationToken.None);
         Assert.Equal(recorded.Count, await _db.ScalarAsync("SELECT count(*) FROM prism_schema_migrations"));

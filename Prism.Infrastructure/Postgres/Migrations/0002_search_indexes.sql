@@ -10,4 +10,3 @@ DROP INDEX IF EXISTS products_end_time_idx;
 -- Selective EO attribute filters.
 CREATE INDEX products_platform_idx ON products (platform);
 CREATE INDEX products_cloud_cover_idx ON products (cloud_cover);
-CREATE INDEX products_orbit_number_idx ON products (orbit_number);
