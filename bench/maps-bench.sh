@@ -240,7 +240,8 @@ stop_gateway
 start_gateway "$WORK/gateway-2.log" 1
 for s in synth meris; do
   sed "s|^|http://127.0.0.1:$HTTP_PORT|" "$U/prism_wmts_$s.txt" |
-    xargs -P 4 -n 25 curl -s --max-time 120 -o /dev/null -w '%{http_code}\n' > "$WORK/warm_$s.txt" || true
+    xargs -P 4 -n 25 sh -c 'for u; do curl -s --max-time 120 -o /dev/null -w "%{http_code}\n" "$u"; done' _ \
+      > "$WORK/warm_$s.txt" || true
   echo "warm-up $s: $(sort "$WORK/warm_$s.txt" | uniq -c | tr '\n' ' ')"
 done
 for s in synth meris; do
