@@ -96,7 +96,10 @@ P(f"  mapcache_seed -n 2 (metatiles 4x4): {pt or '-'} tiles in {ps or '-'} s = {
 P(f"  ours POST /admin/seed:              {ot or '-'} tiles in {os_ or '-'} s = {fmt(orate)} tiles/s "
   f"(failed {facts.get('our_seed_failed', '-')}, state {facts.get('our_seed_state', '-')})")
 sr = ratio(orate, pr)
-P(f"  ratio ours/peer tiles/s: {fmt(sr, '.2f')} {ok(sr >= 1.2) if sr is not None else ''}")
+wr = ratio(float(ps) if ps else None, float(os_) if os_ else None)
+P(f"  ratio ours/peer tiles/s: {fmt(sr, '.2f')} {ok(sr >= 1.2) if sr is not None else ''}; same area and zooms, "
+  f"wall time peer/ours: {fmt(wr, '.2f')} (mapcache_seed counts whole 4x4 metatiles over the layer extent, "
+  f"ours the tiles over the footprint)")
 P('')
 peak = max([float(facts[k]) for k in ('vmhwm_wms_mb', 'vmhwm_wmts_mb') if facts.get(k)] + our_rss, default=None)
 P(f"Peak RSS of our server (max of bench-http samples and /proc VmHWM): {fmt(peak, '.0f')} MB — goal <= 1024 MB "
