@@ -63,6 +63,9 @@ public static class AdminApi
             if (ProductKeys.FromPackagePath(name) is null || name.Contains('/') || name.Contains('\\'))
                 return Problem("?name= must be a package file name such as NAME.tar, NAME.tar.gz, NAME.tgz or NAME.zip");
             var limit = preprocessing.Value.Limits.MaxPackageBytes;
+            // Kestrel's default body limit (30 MB) is far below a package's; this route enforces its own.
+            if (request.HttpContext.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+                size.MaxRequestBodySize = limit;
             if (request.ContentLength > limit) return Problem($"package larger than {limit} bytes", StatusCodes.Status413PayloadTooLarge);
             path = $"uploads/{name}";
             await using var limited = new LimitedReadStream(request.Body, limit, () => new ObjectTooLargeException("request body", limit), leaveOpen: true);

@@ -36,6 +36,10 @@ public sealed class MapsOptions
     /// <summary>Tile requests in flight per seed job (default 4).</summary>
     public int SeedConcurrency { get; set; } = 4;
 
+    /// <summary>Seed every style of a collection, not only its default one (default false: the other styles are
+    /// rendered on first request; a whole-world product at zoom 0–6 is ≈16 000 tiles per style).</summary>
+    public bool SeedAllStyles { get; set; }
+
     /// <summary>A seed job persists its progress after every this many tiles (default 64).</summary>
     public int SeedProgressEvery { get; set; } = 64;
 

@@ -188,7 +188,7 @@ public sealed class SeedJobGrain(
                 collections = [one];
             }
             foreach (var c in collections)
-            foreach (var s in c.Styles)
+            foreach (var s in options.SeedAllStyles ? c.Styles : c.Styles.Take(1))
                 units.Add((c, s));
         }
         var zooms = new List<(TileMatrixSet Tms, int Min, int Max)>();

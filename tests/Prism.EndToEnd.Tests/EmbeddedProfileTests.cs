@@ -85,6 +85,28 @@ public sealed class EmbeddedProfileTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnUploadLargerThanKestrelsDefaultBodyLimitIsAcceptedAndJudgedByThePipeline()
+    {
+        // 40 MB of random bytes: over Kestrel's 30 MB default, under the package limit; not an archive.
+        var body = new byte[40 << 20];
+        new Random(7).NextBytes(body);
+        using var http = Client(_gateway);
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        var response = await http.PostAsync("/admin/ingest?name=BIG_RANDOM.tar", content);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        JsonDocument status;
+        do
+        {
+            await Task.Delay(200);
+            status = JsonDocument.Parse(await http.GetStringAsync("/admin/products/BIG_RANDOM"));
+        } while (status.RootElement.GetProperty("state").GetString() != "Failed" && DateTime.UtcNow < deadline);
+        Assert.Equal("Failed", status.RootElement.GetProperty("state").GetString());
+        Assert.Contains("not a tar or zip archive", status.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task AdminRoutesAreDisabledWithoutAToken()
     {
         await using var open = new GatewayProcess(new Dictionary<string, string>

@@ -48,6 +48,7 @@ public sealed class MapServicesFixture : IAsyncLifetime
         ["Prism__Maps__MaxZoom__WGS84"] = "2",
         ["Prism__Maps__MaxZoom__GoogleMapsCompatible"] = "2",
         ["Prism__Maps__LayerCacheTime"] = "00:00:02",
+        ["Prism__Maps__SeedAllStyles"] = "true",
     };
 
     public static IReadOnlyList<SampleProduct> Meris => SampleProduct.All.Where(p => p.Key.StartsWith("MER_", StringComparison.Ordinal)).OrderBy(p => p.Begin).ToList();
