@@ -28,7 +28,6 @@ public static class StacEndpoints
     {
         var stac = app.MapGroup("/stac").AddEndpointFilter(Guard);
         stac.MapGet("", Landing).WithName("StacLanding");
-        stac.MapGet("/", Landing);
         stac.MapGet("/conformance", Conformance).WithName("StacConformance");
         stac.MapGet("/collections", Collections).WithName("StacCollections");
         stac.MapGet("/collections/{collectionId}", Collection).WithName("StacCollection");
