@@ -26,7 +26,7 @@ public static class AtomEncoder
         using var ms = new MemoryStream();
         using (var w = XmlWriter.Create(ms, Settings))
         {
-            Header(w, links, collection, request, total, products.Count, title);
+            Header(w, links, collection, request, total, title);
             foreach (var p in products)
             {
                 GeoShape? shape = null;
@@ -59,7 +59,7 @@ public static class AtomEncoder
         using var ms = new MemoryStream();
         using (var w = XmlWriter.Create(ms, Settings))
         {
-            Header(w, links, null, request, total, collections.Count, title);
+            Header(w, links, null, request, total, title);
             foreach (var c in collections)
             {
                 w.WriteStartElement("entry", Atom);
@@ -81,7 +81,7 @@ public static class AtomEncoder
         return ms.ToArray();
     }
 
-    private static void Header(XmlWriter w, OpenSearchLinks links, string? collection, OpenSearchRequest request, long total, int returned, string title)
+    private static void Header(XmlWriter w, OpenSearchLinks links, string? collection, OpenSearchRequest request, long total, string title)
     {
         w.WriteStartElement("feed", Atom);
         w.WriteAttributeString("xmlns", "os", null, Os);
@@ -102,7 +102,6 @@ public static class AtomEncoder
         w.WriteElementString("totalResults", Os, total.ToString(CultureInfo.InvariantCulture));
         w.WriteElementString("startIndex", Os, request.StartIndex.ToString(CultureInfo.InvariantCulture));
         w.WriteElementString("itemsPerPage", Os, request.Count.ToString(CultureInfo.InvariantCulture));
-        _ = returned;
         w.WriteStartElement("Query", Os);
         w.WriteAttributeString("role", "request");
         foreach (var (name, value) in request.Given.OrderBy(kv => kv.Key, StringComparer.Ordinal))
