@@ -77,9 +77,7 @@ public static class OwsEndpoints
             case "WMTS":
                 return runtime.Wmts.HandleKvpAsync(ctx, kvp, "/ows");
             case "WCS":
-                OwsHttp.Cors(ctx.Response);
-                return OwsHttp.WriteBytesAsync(ctx, OwsExceptionReport.Encode(new OwsException(OwsExceptionCode.OperationNotSupported,
-                    "WCS is not available yet on this server", "service", 501), ows20: true), OwsExceptionReport.ContentType, 501);
+                return Wcs.WcsHandler.HandleAsync(ctx, "/ows");
             default:
                 OwsHttp.Cors(ctx.Response);
                 var e = service is null
