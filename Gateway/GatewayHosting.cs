@@ -3,7 +3,9 @@ using Orleans.Dashboard;
 using Prism.Gateway.Admin;
 using Prism.Gateway.Embedded;
 using Prism.Gateway.Ows;
+using Prism.Gateway.OpenSearch;
 using Prism.Gateway.Queues;
+using Prism.Gateway.Stac;
 using Prism.Queues;
 using Prism.Silo.Hosting;
 
@@ -29,6 +31,8 @@ public static class GatewayHosting
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section);
         Maps.MapsGatewayHosting.AddPrismMapsGateway(builder);
         builder.Services.AddPrismOws(builder.Configuration);
+        builder.Services.AddPrismStac(builder.Configuration);
+        builder.Services.AddPrismOpenSearch(builder.Configuration);
         if (gateway.ConsumeQueues)
         {
             builder.Services.AddHostedService<QueueBridge>();
@@ -50,6 +54,8 @@ public static class GatewayHosting
         app.MapPrismAdmin();
         Maps.MapsGatewayHosting.MapPrismMaps(app);
         app.MapPrismOws();
+        app.MapPrismStac();
+        app.MapPrismOpenSearch();
         if (coHosted) app.MapOrleansDashboard(routePrefix: "/dashboard");
         return app;
     }

@@ -20,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-if [ "${1:-test}" = test ] && [ ! -x "$ROOT/tools/node_modules/.bin/s3rver" ]; then
+if [ "${1:-test}" = test ] && { [ ! -x "$ROOT/tools/node_modules/.bin/s3rver" ] || [ ! -d "$ROOT/tools/node_modules/stac-node-validator" ]; }; then
   (cd "$ROOT/tools" && npm ci --silent --no-audit --no-fund)
 fi
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet on PATH)" >&2; exit 1; }
