@@ -1,3 +1,4 @@
+using Prism.Coverages;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Prism.Gateway.Admin;
@@ -33,6 +34,7 @@ public static class GatewayHosting
         builder.Services.AddPrismOws(builder.Configuration);
         builder.Services.AddPrismStac(builder.Configuration);
         builder.Services.AddPrismOpenSearch(builder.Configuration);
+        builder.Services.AddPrismWcs();
         if (gateway.ConsumeQueues)
         {
             builder.Services.AddHostedService<QueueBridge>();

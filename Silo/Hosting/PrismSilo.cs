@@ -21,6 +21,7 @@ public static class PrismSilo
         builder.Services.AddSingleton<GdalWorkPool>();
         builder.Services.AddSingleton<IProductPipeline, ProductPipeline>();
         Prism.Maps.MapsSiloHosting.AddPrismMapsSilo(builder);
+        Prism.Coverages.CoverageServices.AddPrismWcs(builder.Services);
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => { o.ClusterId = prism.ClusterId; o.ServiceId = prism.ServiceId; });
