@@ -74,7 +74,13 @@ public sealed class TileEnumerationTests
             Begin = MapsTestData.T("2006-08-01T00:00:00Z"), End = MapsTestData.T("2006-08-31T00:00:00Z"),
             Zooms = new Dictionary<string, int[]> { ["WGS84"] = [0, 2] },
         };
-        var tiles = SeedJobGrain.Enumerate(snapshot, request, new MapsOptions(), out var error);
+        // By default only the default (first) style is seeded.
+        var defaultOnly = SeedJobGrain.Enumerate(snapshot, request, new MapsOptions(), out var error);
+        Assert.Null(error);
+        Assert.Equal(4, defaultOnly.Count);
+        Assert.All(defaultOnly, t => Assert.Equal(MapsOptions.BuiltInStyles[0].Name, t.Style.Name));
+
+        var tiles = SeedJobGrain.Enumerate(snapshot, request, new MapsOptions { SeedAllStyles = true }, out error);
         Assert.Null(error);
         // Only product "a" is in the interval: z0 (1,0), z1 (2,0), z2 (4,0),(4,1) — per style.
         Assert.Equal(8, tiles.Count);
