@@ -55,6 +55,12 @@ public class ClusterFixture : IAsyncLifetime
         ["Prism__Queues__Names__Registering"] = Q("registering_set"),
         ["Prism__Queues__Names__RegisterSuccess"] = Q("register-success_set"),
         ["Prism__Queues__Names__RegisterFailure"] = Q("register-failure_set"),
+        ["Prism__Queues__Names__Seeding"] = Q("seeding_set"),
+        ["Prism__Queues__Names__SeedSuccess"] = Q("seed-success_set"),
+        ["Prism__Queues__Names__SeedFailure"] = Q("seed-failure_set"),
+        // Registration seeds; keep it light here (the seeding itself is proven by the map tests).
+        ["Prism__Maps__MaxZoom__WGS84"] = "1",
+        ["Prism__Maps__MaxZoom__GoogleMapsCompatible"] = "1",
         ["Prism__Storage__Input__Kind"] = "S3",
         ["Prism__Storage__Input__Bucket"] = InputBucket,
         ["Prism__Storage__Input__ServiceUrl"] = TestEnvironment.S3Endpoint,

@@ -28,7 +28,7 @@ public sealed class ClusterIngestTests(ClusterFixture fx) : IClassFixture<Cluste
         Assert.Equal(0, await fx.Db.SetLengthAsync(fx.Q("preprocessing_set")));
         Assert.Equal(0, await fx.Db.SetLengthAsync(fx.Q("registering_set")));
 
-        var seeds = (await fx.Db.ListRangeAsync(fx.Q("seed_queue"))).Select(v => v.ToString()).ToList();
+        var seeds = await SeedIntervalsAsync(products.Count);
         await using var db = NpgsqlDataSource.Create(fx.ConnectionString);
         foreach (var p in products)
         {
@@ -187,6 +187,28 @@ public sealed class ClusterIngestTests(ClusterFixture fx) : IClassFixture<Cluste
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/admin/products/never-seen")).StatusCode);
         var bad = await admin.PostAsync("/admin/ingest", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    /// <summary>The <c>begin/end</c> of the seed jobs started from <c>seed_queue</c> (the seed bridge consumes the
+    /// queue at once, so its entries are observed as the jobs they became).</summary>
+    private async Task<List<string>> SeedIntervalsAsync(int atLeast)
+    {
+        using var http = AdminClient();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        var intervals = new List<string>();
+        while (DateTime.UtcNow < deadline)
+        {
+            intervals.Clear();
+            foreach (var set in new[] { "seeding_set", "seed-success_set", "seed-failure_set" })
+            foreach (var job in await fx.Db.SetMembersAsync(fx.Q(set)))
+            {
+                using var doc = JsonDocument.Parse(await http.GetStringAsync($"/admin/seed/{job}"));
+                intervals.Add($"{doc.RootElement.GetProperty("begin").GetString()}/{doc.RootElement.GetProperty("end").GetString()}");
+            }
+            if (intervals.Count >= atLeast) break;
+            await Task.Delay(250);
+        }
+        return intervals;
     }
 
     private HttpClient AdminClient()
