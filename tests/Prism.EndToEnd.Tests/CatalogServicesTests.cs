@@ -209,6 +209,80 @@ public sealed class CatalogServicesTests(MapServicesFixture fx)
         Assert.Equal(expected, stacIds.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>The same STAC filter as a POST /stac/search body gives the same ids.</summary>
+    public static TheoryData<string, string> StacFilters()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var row in Filters())
+            if (row[1] is string stac) data.Add(stac, (string)row[2]);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(StacFilters))]
+    public async Task Stac_post_search_equals_the_get_search(string stac, string keys)
+    {
+        var body = new JsonObject { ["limit"] = 100 };
+        foreach (var pair in Resolve(stac).Split('&'))
+        {
+            var (name, value) = (pair[..pair.IndexOf('=')], Uri.UnescapeDataString(pair[(pair.IndexOf('=') + 1)..]));
+            body[name] = name switch
+            {
+                "bbox" => new JsonArray(value.Split(',').Select(v => (JsonNode)double.Parse(v, CultureInfo.InvariantCulture)).ToArray()),
+                "ids" or "collections" => new JsonArray(value.Split(',').Select(v => (JsonNode)v).ToArray()),
+                _ => value,
+            };
+        }
+        using var http = fx.Client();
+        using var response = await http.PostAsync("/stac/search", new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{body.ToJsonString()}: {response.StatusCode} {text}");
+        var ids = JsonNode.Parse(text)!["features"]!.AsArray().Select(f => (string)f!["id"]!).Order(StringComparer.Ordinal);
+        Assert.Equal(Identifiers(keys), ids);
+    }
+
+    /// <summary>Paging one product at a time (OpenSearch next links in Atom and GeoJSON, STAC next links) returns every
+    /// product exactly once, and the collection search lists the three collections.</summary>
+    [Fact]
+    public async Task Paging_one_by_one_returns_every_product_exactly_once()
+    {
+        using var http = fx.Client();
+        var all = SampleProduct.All.Select(p => p.Identifier).Order(StringComparer.Ordinal).ToArray();
+        var atom = new List<string>();
+        var json = new List<string>();
+        XNamespace a = "http://www.w3.org/2005/Atom", dc = "http://purl.org/dc/elements/1.1/";
+        foreach (var c in Collections)
+        {
+            string? next = $"/opensearch/collections/{c}/atom/?count=1";
+            for (var i = 0; next is not null; i++)
+            {
+                Assert.True(i < 10, $"{c}: endless atom paging");
+                var doc = XDocument.Parse(await http.GetStringAsync(next));
+                var entries = doc.Root!.Elements(a + "entry").ToList();
+                Assert.True(entries.Count <= 1, $"{next}: {entries.Count} entries");
+                atom.AddRange(entries.Select(e => e.Element(dc + "identifier")!.Value));
+                next = doc.Root.Elements(a + "link").FirstOrDefault(l => (string?)l.Attribute("rel") == "next")?.Attribute("href")?.Value;
+            }
+            next = $"/opensearch/collections/{c}/json/?count=1";
+            for (var i = 0; next is not null; i++)
+            {
+                Assert.True(i < 10, $"{c}: endless json paging");
+                var doc = JsonNode.Parse(await http.GetStringAsync(next))!;
+                var features = doc["features"]!.AsArray();
+                Assert.True(features.Count <= 1, $"{next}: {features.Count} features");
+                json.AddRange(features.Select(f => (string)f!["id"]!));
+                next = doc["links"]!.AsArray().FirstOrDefault(l => (string?)l!["rel"] == "next") is { } n ? (string)n["href"]! : null;
+            }
+        }
+        Assert.Equal(all, atom.Order(StringComparer.Ordinal));
+        Assert.Equal(all, json.Order(StringComparer.Ordinal));
+        Assert.Equal(all, (await StacIdsAsync(http, "/stac/search?limit=1")).Order(StringComparer.Ordinal));
+
+        var collections = JsonNode.Parse(await http.GetStringAsync("/opensearch/json/"))!["features"]!.AsArray()
+            .Select(f => (string)f!["id"]!).Order(StringComparer.Ordinal);
+        Assert.Equal(Collections, collections);
+    }
+
     private static async Task<List<string>> AtomIdsAsync(HttpClient http, string url)
     {
         using var response = await http.GetAsync(url);
