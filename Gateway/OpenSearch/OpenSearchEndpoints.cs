@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -35,6 +36,7 @@ public static class OpenSearchEndpoints
             .Validate(o => o.DefaultCount <= o.MaxCount, "Prism:OpenSearch:DefaultCount must not exceed MaxCount")
             .ValidateOnStart();
         services.AddSingleton<OpenSearchFactsProvider>();
+        services.TryAddSingleton<CollectionDirectory>();
         return services;
     }
 
@@ -64,6 +66,8 @@ public static class OpenSearchEndpoints
             : $"{ctx.Request.Scheme}://{ctx.Request.Host.Value}{ctx.Request.PathBase.Value}");
     }
 
+    private static CollectionDirectory Directory(HttpContext ctx) => ctx.RequestServices.GetRequiredService<CollectionDirectory>();
+
     private enum Kind { Xml, Atom, Json }
 
     private static Kind KindOf(string format) => format == "json" ? Kind.Json : format == "atom" ? Kind.Atom : Kind.Xml;
@@ -74,11 +78,11 @@ public static class OpenSearchEndpoints
             throw new OpenSearchException($"unknown format '{OpenSearchException.Echo(format)}' (atom, json)", "format", 404);
     }
 
-    private static async Task<CollectionRecord> RequireCollectionAsync(ICatalog catalog, string id, CancellationToken ct)
+    private static async Task<CollectionRecord> RequireCollectionAsync(CollectionDirectory directory, string id, CancellationToken ct)
     {
         if (id.Length > 512) throw new OpenSearchException("collection identifier too long", "collection", 404);
-        var collections = await catalog.GetCollectionsAsync(ct);
-        return collections.FirstOrDefault(c => string.Equals(c.Identifier, id, StringComparison.Ordinal))
+        // The cached directory: the collection list aggregates every product, far too slow to build per request.
+        return await directory.FindAsync(id, ct)
             ?? throw new OpenSearchException($"unknown collection '{OpenSearchException.Echo(id)}'", "collection", 404);
     }
 
@@ -89,7 +93,7 @@ public static class OpenSearchEndpoints
         {
             var o = Options(ctx);
             var catalog = Catalog(ctx);
-            if (collection is not null) await RequireCollectionAsync(catalog, collection, ctx.RequestAborted);
+            if (collection is not null) await RequireCollectionAsync(Directory(ctx), collection, ctx.RequestAborted);
             var facts = await ctx.RequestServices.GetRequiredService<OpenSearchFactsProvider>().GetAsync(collection, ctx.RequestAborted);
             var body = DescriptionEncoder.Encode(o, Links(ctx, o), collection, facts);
             await OwsHttp.WriteBytesAsync(ctx, body, DescriptionType + "; charset=utf-8");
@@ -113,7 +117,7 @@ public static class OpenSearchEndpoints
             var q = request.Query;
             var productFilters = q.Bbox is not null || q.GeometryWkt is not null || q.Start is not null || q.End is not null || q.Properties is not null;
             var matching = new List<CollectionRecord>();
-            foreach (var c in (await catalog.GetCollectionsAsync(ctx.RequestAborted)).OrderBy(c => c.Identifier, StringComparer.Ordinal))
+            foreach (var c in (await Directory(ctx).GetAsync(ctx.RequestAborted)).OrderBy(c => c.Identifier, StringComparer.Ordinal))
             {
                 if (q.Identifiers is { } ids && !ids.Contains(c.Identifier, StringComparer.Ordinal)) continue;
                 if (q.Text is { } text && !c.Identifier.Contains(text, StringComparison.OrdinalIgnoreCase)) continue;
@@ -144,7 +148,7 @@ public static class OpenSearchEndpoints
             var o = Options(ctx);
             var request = OpenSearchRequest.Decode(ctx.Request.Query, o);
             var catalog = Catalog(ctx);
-            await RequireCollectionAsync(catalog, collection, ctx.RequestAborted);
+            await RequireCollectionAsync(Directory(ctx), collection, ctx.RequestAborted);
             var query = request.Query with { Collection = collection };
             var total = await catalog.CountAsync(query with { Limit = 0, Offset = 0 }, ctx.RequestAborted);
             IReadOnlyList<ProductRecord> products = request.Count == 0 || query.Offset >= total
@@ -167,7 +171,7 @@ public static class OpenSearchEndpoints
         try
         {
             var catalog = Catalog(ctx);
-            await RequireCollectionAsync(catalog, collection, ctx.RequestAborted);
+            await RequireCollectionAsync(Directory(ctx), collection, ctx.RequestAborted);
             var product = uid.Length > 1024 ? null : await catalog.GetProductAsync(uid, ctx.RequestAborted);
             if (product is null || !product.Collections.Contains(collection, StringComparer.Ordinal) || string.IsNullOrEmpty(product.RawMetadata))
                 throw new OpenSearchException($"no metadata for '{OpenSearchException.Echo(uid)}' in collection '{OpenSearchException.Echo(collection)}'", "uid", 404);

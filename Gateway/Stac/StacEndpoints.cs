@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -21,6 +22,7 @@ public static class StacEndpoints
         services.AddOptions<StacOptions>().Bind(configuration.GetSection(StacOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.DefaultLimit <= o.MaxLimit, "Prism:Stac:DefaultLimit must not exceed Prism:Stac:MaxLimit").ValidateOnStart();
         services.AddSingleton<StacCollectionSummaries>();
+        services.TryAddSingleton<CollectionDirectory>();
         return services;
     }
 
@@ -62,18 +64,18 @@ public static class StacEndpoints
     private static IResult Json(JsonNode node, string contentType = StacDocuments.JsonType, int status = 200) =>
         Results.Text(node.ToJsonString(), contentType, System.Text.Encoding.UTF8, status);
 
-    private static async Task<IResult> Landing(HttpContext http, ICatalog catalog, IOptions<StacOptions> options, CancellationToken ct) =>
-        Json(Docs(http, options.Value).Landing(await catalog.GetCollectionsAsync(ct)));
+    private static async Task<IResult> Landing(HttpContext http, CollectionDirectory directory, IOptions<StacOptions> options, CancellationToken ct) =>
+        Json(Docs(http, options.Value).Landing(await directory.GetAsync(ct)));
 
     private static IResult Conformance(HttpContext http, IOptions<StacOptions> options) =>
         Json(Docs(http, options.Value).Conformance());
 
-    private static async Task<IResult> Collections(HttpContext http, ICatalog catalog, StacCollectionSummaries summaries,
+    private static async Task<IResult> Collections(HttpContext http, CollectionDirectory directory, StacCollectionSummaries summaries,
         IOptions<StacOptions> options, CancellationToken ct)
     {
         var docs = Docs(http, options.Value);
         var list = new JsonArray();
-        foreach (var record in await catalog.GetCollectionsAsync(ct))
+        foreach (var record in await directory.GetAsync(ct))
             list.Add(docs.Collection(record, await summaries.GetAsync(record, ct)));
         return Json(new JsonObject
         {
@@ -87,14 +89,14 @@ public static class StacEndpoints
         });
     }
 
-    private static async Task<CollectionRecord> FindCollection(ICatalog catalog, string id, CancellationToken ct) =>
-        (await catalog.GetCollectionsAsync(ct)).FirstOrDefault(c => string.Equals(c.Identifier, id, StringComparison.Ordinal))
+    private static async Task<CollectionRecord> FindCollection(HttpContext http, string id, CancellationToken ct) =>
+        await http.RequestServices.GetRequiredService<CollectionDirectory>().FindAsync(id, ct)
         ?? throw StacException.NotFound($"no collection '{(id.Length > 100 ? id[..100] + "…" : id)}'");
 
     private static async Task<IResult> Collection(string collectionId, HttpContext http, ICatalog catalog,
         StacCollectionSummaries summaries, IOptions<StacOptions> options, CancellationToken ct)
     {
-        var record = await FindCollection(catalog, collectionId, ct);
+        var record = await FindCollection(http, collectionId, ct);
         return Json(Docs(http, options.Value).Collection(record, await summaries.GetAsync(record, ct)));
     }
 
@@ -103,7 +105,7 @@ public static class StacEndpoints
     {
         var o = options.Value;
         var search = StacSearchParser.FromQuery(http.Request.Query, o, allowCollectionFilters: false);
-        await FindCollection(catalog, collectionId, ct);
+        await FindCollection(http, collectionId, ct);
         var docs = Docs(http, o);
         var query = search.ToQuery(search.Limit + 1) with { Collection = collectionId };
         var page = await catalog.SearchAsync(query, ct);
@@ -122,13 +124,13 @@ public static class StacEndpoints
     private static async Task<IResult> Item(string collectionId, string itemId, HttpContext http, ICatalog catalog,
         IOptions<StacOptions> options, CancellationToken ct)
     {
-        var product = await FindItem(catalog, collectionId, itemId, ct);
+        var product = await FindItem(http, catalog, collectionId, itemId, ct);
         return Json(Docs(http, options.Value).Item(product, collectionId), StacDocuments.GeoJsonType);
     }
 
-    private static async Task<ProductRecord> FindItem(ICatalog catalog, string collectionId, string itemId, CancellationToken ct)
+    private static async Task<ProductRecord> FindItem(HttpContext http, ICatalog catalog, string collectionId, string itemId, CancellationToken ct)
     {
-        await FindCollection(catalog, collectionId, ct);
+        await FindCollection(http, collectionId, ct);
         var product = itemId.Length > 1024 ? null : await catalog.GetProductAsync(itemId, ct);
         if (product is null || !product.Collections.Contains(collectionId, StringComparer.Ordinal))
             throw StacException.NotFound($"no item '{(itemId.Length > 100 ? itemId[..100] + "…" : itemId)}' in collection '{collectionId}'");
@@ -136,10 +138,10 @@ public static class StacEndpoints
     }
 
     /// <summary>Streams a coverage's COG from the output store (range requests when the store's stream can seek).</summary>
-    private static async Task<IResult> Asset(string collectionId, string itemId, string assetKey, ICatalog catalog,
+    private static async Task<IResult> Asset(string collectionId, string itemId, string assetKey, HttpContext http, ICatalog catalog,
         IObjectStores stores, CancellationToken ct)
     {
-        var product = await FindItem(catalog, collectionId, itemId, ct);
+        var product = await FindItem(http, catalog, collectionId, itemId, ct);
         var coverage = StacDocuments.AssetsOf(product).FirstOrDefault(a => a.Key == assetKey).Coverage
             ?? throw StacException.NotFound($"no asset '{(assetKey.Length > 100 ? assetKey[..100] + "…" : assetKey)}' in item '{itemId}'");
         var stream = await stores.Output.OpenReadAsync(coverage.Location, ct)
