@@ -9,7 +9,7 @@ namespace Prism.Gdal;
 public static class GdalRuntime
 {
     /// <summary>Default GDAL block cache (GDAL_CACHEMAX), in megabytes.</summary>
-    public const int DefaultCacheMaxMb = 256;
+    public const int DefaultCacheMaxMb = 128;
 
     private static readonly Lock Gate = new();
     private static volatile bool _initialized;
@@ -21,7 +21,7 @@ public static class GdalRuntime
 
     /// <summary>
     /// Resolves the native library, registers all drivers, installs the error handler and sets the block cache
-    /// (<paramref name="cacheMaxMb"/>, else the GDAL_CACHEMAX environment variable when set, else 256 MB). GDAL_NUM_THREADS
+    /// (<paramref name="cacheMaxMb"/>, else the GDAL_CACHEMAX environment variable when set, else 128 MB). GDAL_NUM_THREADS
     /// is left as configured. Idempotent and thread-safe; only the first call's cache size counts.
     /// </summary>
     public static void EnsureInitialized(int? cacheMaxMb = null)

@@ -23,8 +23,8 @@ public sealed class MapsOptions
     /// <summary>Largest WMS GetMap WIDTH/HEIGHT (default 4096).</summary>
     public int MaxMapSize { get; set; } = 4096;
 
-    /// <summary>Tile bytes kept in grain memory per silo, at most (default 256 MiB); beyond it tiles are served from the store.</summary>
-    public long MemoryCacheBytes { get; set; } = 256L << 20;
+    /// <summary>Tile bytes kept in grain memory per silo, at most (default 128 MiB); beyond it tiles are served from the store.</summary>
+    public long MemoryCacheBytes { get; set; } = 128L << 20;
 
     /// <summary>Tiles kept in grain memory per silo, at most (default 50 000).</summary>
     public int MemoryCacheEntries { get; set; } = 50_000;
