@@ -70,7 +70,7 @@ public sealed class DemoProduct(
             var source = $"MEM:::DATAPOINTER={handle.AddrOfPinnedObject()},PIXELS={size},LINES={size},BANDS=3,DATATYPE=Byte," +
                          $"PIXELOFFSET=1,LINEOFFSET={size},BANDOFFSET={size * size}";
             GdalUtils.Translate(source, path,
-                ["-of", "GTiff", "-a_srs", "EPSG:4326", "-a_ullr", "5", "50", "15", "40", "-co", "COMPRESS=DEFLATE"]);
+                ["-of", "GTiff", "-a_srs", "EPSG:4326", "-a_ullr", "5", "50", "15", "40", "-a_nodata", "0", "-co", "COMPRESS=DEFLATE"]);
         }
         finally
         {
