@@ -14,6 +14,7 @@
 # Usage: bench/ingest-bench.sh [--n N] [--profile embedded|cluster|both] [--timeout SECONDS]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 DATA=${PRISM_SHARED_DATA:-$(cd "$ROOT/.." && pwd)/shared/data}
 N=50
 PROFILE=both
@@ -40,30 +41,8 @@ BUCKETS=()
 
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 psql_admin() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA -c "$1"; }
 rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
-
-stop_gateway() {
-  [ -n "$GW_PID" ] || return 0
-  if kill -0 "$GW_PID" 2>/dev/null; then
-    kill -TERM "$GW_PID" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$GW_PID" 2>/dev/null || true
-  fi
-  wait "$GW_PID" 2>/dev/null || true
-  GW_PID=""
-}
-
-delete_bucket() {  # every object (listing pages of up to 1000 keys, bounded), then the bucket
-  local bucket=$1 keys
-  for _ in $(seq 50); do
-    keys=$(curl -s --max-time 10 "$S3/$bucket" | grep -o '<Key>[^<]*</Key>' | sed 's/<Key>//; s/<\/Key>//' || true)
-    [ -n "$keys" ] || break
-    while IFS= read -r key; do curl -s --max-time 10 -o /dev/null -X DELETE "$S3/$bucket/$key" || true; done <<< "$keys"
-  done
-  curl -s --max-time 10 -o /dev/null -X DELETE "$S3/$bucket" || true
-}
 
 cleanup() {
   stop_gateway

@@ -19,6 +19,7 @@
 # Usage: bench/maps-bench.sh [--duration 5] [--reps 2] [--retries 1] [--quiet-wait 5] [--no-seed]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 PEERS=${PEERS_KIT:-$(cd "$ROOT/.." && pwd)/shared/peers}
 DATA=${PRISM_SHARED_DATA:-$(cd "$ROOT/.." && pwd)/shared/data}
 export PEERS_WORK=${PEERS_WORK:-${TMPDIR:-/tmp}/prism-peers}
@@ -55,18 +56,7 @@ mkdir -p "$RESULTS" "$ROOT/bench/results"
 log() { printf '\n=== %s  (load %s)\n' "$*" "$(cut -d' ' -f1-3 /proc/loadavg)"; }
 fact() { echo "$1=$2" >> "$FACTS"; }
 now() { date +%s.%N; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
-stop_gateway() {
-  [ -n "$GW_PID" ] || return 0
-  if kill -0 "$GW_PID" 2>/dev/null; then
-    kill -TERM "$GW_PID" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$GW_PID" 2>/dev/null || true
-  fi
-  wait "$GW_PID" 2>/dev/null || true
-  GW_PID=""
-}
 cleanup() {
   stop_gateway
   [ "$MC_STARTED" = 1 ] && { "$PEERS/stop-mapcache.sh" >/dev/null 2>&1 || true; }
