@@ -233,25 +233,23 @@ public sealed class Footprint
 
     private ref struct WktReader(string text)
     {
-        private readonly string _text = text;
-        private int _pos;
+        private WktScanner _s = new(text, "footprint");
 
         public Footprint Read()
         {
-            SkipSpace();
-            if (_pos < _text.Length && char.ToUpperInvariant(_text[_pos]) == 'S')
+            if (char.ToUpperInvariant(_s.Peek()) == 'S')
             {
-                var word = Word();
-                if (word != "SRID") throw Error("expected a geometry type");
-                Expect('=');
-                var srid = Word();
-                if (srid != "4326") throw Error("only SRID 4326 is supported");
-                Expect(';');
+                var word = _s.Word();
+                if (word != "SRID") throw _s.Error("expected a geometry type");
+                _s.Expect('=');
+                var srid = _s.Word();
+                if (srid != "4326") throw _s.Error("only SRID 4326 is supported");
+                _s.Expect(';');
             }
-            var type = Word();
-            var next = PeekWord();
-            if (next is "Z" or "M" or "ZM") throw Error("only 2D coordinates are supported");
-            if (next == "EMPTY") throw Error("the geometry is empty");
+            var type = _s.Word();
+            var next = _s.PeekWord();
+            if (next is "Z" or "M" or "ZM") throw _s.Error("only 2D coordinates are supported");
+            if (next == "EMPTY") throw _s.Error("the geometry is empty");
             List<IReadOnlyList<Ring>> polygons;
             switch (type)
             {
@@ -260,24 +258,23 @@ public sealed class Footprint
                     break;
                 case "MULTIPOLYGON":
                     polygons = [];
-                    Expect('(');
-                    do polygons.Add(ReadPolygon()); while (TryConsume(','));
-                    Expect(')');
+                    _s.Expect('(');
+                    do polygons.Add(ReadPolygon()); while (_s.TryConsume(','));
+                    _s.Expect(')');
                     break;
                 default:
-                    throw Error($"expected POLYGON or MULTIPOLYGON, found '{type}'");
+                    throw _s.Error($"expected POLYGON or MULTIPOLYGON, found '{type}'");
             }
-            SkipSpace();
-            if (_pos != _text.Length) throw Error("unexpected text after the geometry");
+            if (!_s.AtEnd()) throw _s.Error("unexpected text after the geometry");
             return new Footprint(polygons);
         }
 
         private List<Ring> ReadPolygon()
         {
             var rings = new List<Ring>();
-            Expect('(');
-            do rings.Add(ReadRing()); while (TryConsume(','));
-            Expect(')');
+            _s.Expect('(');
+            do rings.Add(ReadRing()); while (_s.TryConsume(','));
+            _s.Expect(')');
             return rings;
         }
 
@@ -285,70 +282,16 @@ public sealed class Footprint
         {
             var xs = new List<double>();
             var ys = new List<double>();
-            Expect('(');
+            _s.Expect('(');
             do
             {
-                xs.Add(Number());
-                ys.Add(Number());
-                SkipSpace();
-                if (_pos < _text.Length && _text[_pos] != ',' && _text[_pos] != ')')
-                    throw Error("only 2D coordinates are supported");
-            } while (TryConsume(','));
-            Expect(')');
+                xs.Add(_s.Number());
+                ys.Add(_s.Number());
+                if (_s.Peek() is not ('\0' or ',' or ')'))
+                    throw _s.Error("only 2D coordinates are supported");
+            } while (_s.TryConsume(','));
+            _s.Expect(')');
             return MakeRing(xs.ToArray(), ys.ToArray());
         }
-
-        private double Number()
-        {
-            SkipSpace();
-            var start = _pos;
-            while (_pos < _text.Length && (char.IsAsciiDigit(_text[_pos]) || _text[_pos] is '+' or '-' or '.' or 'e' or 'E'))
-                _pos++;
-            if (start == _pos ||
-                !double.TryParse(_text.AsSpan(start, _pos - start), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ||
-                !double.IsFinite(value))
-                throw Error("expected a number");
-            return value;
-        }
-
-        private string Word()
-        {
-            SkipSpace();
-            var start = _pos;
-            while (_pos < _text.Length && (char.IsAsciiLetterOrDigit(_text[_pos]))) _pos++;
-            return _text[start.._pos].ToUpperInvariant();
-        }
-
-        private string PeekWord()
-        {
-            var save = _pos;
-            var word = Word();
-            _pos = save;
-            return word;
-        }
-
-        private void Expect(char c)
-        {
-            if (!TryConsume(c)) throw Error($"expected '{c}'");
-        }
-
-        private bool TryConsume(char c)
-        {
-            SkipSpace();
-            if (_pos < _text.Length && _text[_pos] == c)
-            {
-                _pos++;
-                return true;
-            }
-            return false;
-        }
-
-        private void SkipSpace()
-        {
-            while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos])) _pos++;
-        }
-
-        private readonly FormatException Error(string message) =>
-            new($"Invalid footprint WKT at position {_pos}: {message}.");
     }
 }

@@ -213,38 +213,36 @@ public sealed class QueryGeometry
 
     private ref struct Reader(string text)
     {
-        private readonly string _text = text;
-        private int _pos;
+        private WktScanner _s = new(text, "geometry");
         private int _vertices;
 
         public QueryGeometry Read()
         {
-            SkipSpace();
-            if (_pos < _text.Length && char.ToUpperInvariant(_text[_pos]) == 'S')
+            if (char.ToUpperInvariant(_s.Peek()) == 'S')
             {
-                if (Word() != "SRID") throw Error("expected a geometry type");
-                Expect('=');
-                if (Word() != "4326") throw Error("only SRID 4326 is supported");
-                Expect(';');
+                if (_s.Word() != "SRID") throw _s.Error("expected a geometry type");
+                _s.Expect('=');
+                if (_s.Word() != "4326") throw _s.Error("only SRID 4326 is supported");
+                _s.Expect(';');
             }
-            var type = Word();
-            var next = PeekWord();
-            if (next is "Z" or "M" or "ZM") throw Error("only 2D coordinates are supported");
-            if (next == "EMPTY") throw Error("the geometry is empty");
+            var type = _s.Word();
+            var next = _s.PeekWord();
+            if (next is "Z" or "M" or "ZM") throw _s.Error("only 2D coordinates are supported");
+            if (next == "EMPTY") throw _s.Error("the geometry is empty");
             QueryGeometry result;
             switch (type)
             {
                 case "POINT":
                 {
                     var (x, y) = ReadCoordinates(1);
-                    if (x.Length != 1) throw Error("a point has one coordinate pair");
+                    if (x.Length != 1) throw _s.Error("a point has one coordinate pair");
                     result = new QueryGeometry(QueryGeometryKind.Point, x, y, []);
                     break;
                 }
                 case "LINESTRING":
                 {
                     var (x, y) = ReadCoordinates(2);
-                    if (x.Length < 2) throw Error("a line string needs two distinct points");
+                    if (x.Length < 2) throw _s.Error("a line string needs two distinct points");
                     result = new QueryGeometry(QueryGeometryKind.LineString, x, y, []);
                     break;
                 }
@@ -254,34 +252,33 @@ public sealed class QueryGeometry
                 case "MULTIPOLYGON":
                 {
                     var polygons = new List<IReadOnlyList<Ring>>();
-                    Expect('(');
-                    do polygons.Add(ReadPolygon()); while (TryConsume(','));
-                    Expect(')');
+                    _s.Expect('(');
+                    do polygons.Add(ReadPolygon()); while (_s.TryConsume(','));
+                    _s.Expect(')');
                     result = new QueryGeometry(QueryGeometryKind.MultiPolygon, [], [], polygons);
                     break;
                 }
                 default:
-                    throw Error("expected POINT, LINESTRING, POLYGON or MULTIPOLYGON");
+                    throw _s.Error("expected POINT, LINESTRING, POLYGON or MULTIPOLYGON");
             }
-            SkipSpace();
-            if (_pos != _text.Length) throw Error("unexpected text after the geometry");
+            if (!_s.AtEnd()) throw _s.Error("unexpected text after the geometry");
             return result;
         }
 
         private List<Ring> ReadPolygon()
         {
             var rings = new List<Ring>();
-            Expect('(');
+            _s.Expect('(');
             do
             {
                 var (x, y) = ReadCoordinates(4);
-                if (x.Length < 4) throw Error("a polygon ring needs at least 3 distinct points");
-                if (x[0] != x[^1] || y[0] != y[^1]) throw Error("a polygon ring is not closed");
-                if (Planar.SignedArea(x, y) == 0) throw Error("a polygon ring has no area");
-                if (Planar.RingCrossesItself(x, y)) throw Error("a polygon ring crosses itself");
+                if (x.Length < 4) throw _s.Error("a polygon ring needs at least 3 distinct points");
+                if (x[0] != x[^1] || y[0] != y[^1]) throw _s.Error("a polygon ring is not closed");
+                if (Planar.SignedArea(x, y) == 0) throw _s.Error("a polygon ring has no area");
+                if (Planar.RingCrossesItself(x, y)) throw _s.Error("a polygon ring crosses itself");
                 rings.Add(new Ring(x, y));
-            } while (TryConsume(','));
-            Expect(')');
+            } while (_s.TryConsume(','));
+            _s.Expect(')');
             return rings;
         }
 
@@ -290,78 +287,23 @@ public sealed class QueryGeometry
         {
             var xs = new List<double>(capacity);
             var ys = new List<double>(capacity);
-            Expect('(');
+            _s.Expect('(');
             do
             {
-                var x = Number();
-                var y = Number();
-                SkipSpace();
-                if (_pos < _text.Length && _text[_pos] != ',' && _text[_pos] != ')')
-                    throw Error("only 2D coordinates are supported");
-                if (x is < -180 or > 180) throw Error("a longitude is outside [-180, 180]");
-                if (y is < -90 or > 90) throw Error("a latitude is outside [-90, 90]");
-                if (++_vertices > MaxVertices) throw Error($"more than {MaxVertices} vertices");
+                var x = _s.Number();
+                var y = _s.Number();
+                if (_s.Peek() is not ('\0' or ',' or ')'))
+                    throw _s.Error("only 2D coordinates are supported");
+                if (x is < -180 or > 180) throw _s.Error("a longitude is outside [-180, 180]");
+                if (y is < -90 or > 90) throw _s.Error("a latitude is outside [-90, 90]");
+                if (++_vertices > MaxVertices) throw _s.Error($"more than {MaxVertices} vertices");
                 if (xs.Count > 0 && xs[^1] == x && ys[^1] == y) continue;
                 xs.Add(x);
                 ys.Add(y);
-            } while (TryConsume(','));
-            Expect(')');
+            } while (_s.TryConsume(','));
+            _s.Expect(')');
             return (xs.ToArray(), ys.ToArray());
         }
-
-        private double Number()
-        {
-            SkipSpace();
-            var start = _pos;
-            while (_pos < _text.Length && _pos - start < 64 &&
-                   (char.IsAsciiDigit(_text[_pos]) || _text[_pos] is '+' or '-' or '.' or 'e' or 'E'))
-                _pos++;
-            if (start == _pos ||
-                !double.TryParse(_text.AsSpan(start, _pos - start), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ||
-                !double.IsFinite(value))
-                throw Error("expected a finite number");
-            return value;
-        }
-
-        private string Word()
-        {
-            SkipSpace();
-            var start = _pos;
-            while (_pos < _text.Length && _pos - start < 32 && char.IsAsciiLetterOrDigit(_text[_pos])) _pos++;
-            return _text[start.._pos].ToUpperInvariant();
-        }
-
-        private string PeekWord()
-        {
-            var save = _pos;
-            var word = Word();
-            _pos = save;
-            return word;
-        }
-
-        private void Expect(char c)
-        {
-            if (!TryConsume(c)) throw Error($"expected '{c}'");
-        }
-
-        private bool TryConsume(char c)
-        {
-            SkipSpace();
-            if (_pos < _text.Length && _text[_pos] == c)
-            {
-                _pos++;
-                return true;
-            }
-            return false;
-        }
-
-        private void SkipSpace()
-        {
-            while (_pos < _text.Length && char.IsWhiteSpace(_text[_pos])) _pos++;
-        }
-
-        private readonly FormatException Error(string message) =>
-            new($"Invalid geometry WKT at position {_pos}: {message}.");
     }
 }
 
