@@ -248,30 +248,7 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
 
         string? start = plan.Start is { } s ? Add(Time(s)) : null;
         string? end = plan.End is { } e ? Add(Time(e)) : null;
-        switch (plan.TimeRelation)
-        {
-            case TimeRelation.Intersects:
-                if (start is not null) sql.Append($" AND p.end_time >= {start}");
-                if (end is not null) sql.Append($" AND p.begin_time <= {end}");
-                break;
-            case TimeRelation.Contains:
-                if (start is not null || end is not null)
-                    sql.Append($" AND p.begin_time <= {start ?? end} AND p.end_time >= {end ?? start}");
-                break;
-            case TimeRelation.During:
-                if (start is not null) sql.Append($" AND p.begin_time >= {start}");
-                if (end is not null) sql.Append($" AND p.end_time <= {end}");
-                break;
-            case TimeRelation.Disjoint:
-                if (start is not null && end is not null) sql.Append($" AND (p.end_time < {start} OR p.begin_time > {end})");
-                else if (start is not null) sql.Append($" AND p.end_time < {start}");
-                else if (end is not null) sql.Append($" AND p.begin_time > {end}");
-                break;
-            case TimeRelation.Equals:
-                if (start is not null) sql.Append($" AND p.begin_time = {start}");
-                if (end is not null) sql.Append($" AND p.end_time = {end}");
-                break;
-        }
+        SearchPlan.AppendTimeClause(sql, plan.TimeRelation, start, end);
 
         foreach (var set in plan.CollectionSets)
             sql.Append($" AND EXISTS (SELECT 1 FROM product_collections pc JOIN collections c ON c.id = pc.collection_id WHERE pc.product_id = p.id AND c.identifier = ANY({Add(TextArray(set))}))");

@@ -193,4 +193,34 @@ internal sealed class SearchPlan
     }
 
     private static string Shorten(string s) => s.Length <= 64 ? s : s[..64] + "…";
+
+    /// <summary>Appends the SQL of a time relation over <c>p.begin_time</c>/<c>p.end_time</c>; <paramref name="start"/>
+    /// and <paramref name="end"/> are parameter placeholders (null = unbounded), the same for both catalogs.</summary>
+    public static void AppendTimeClause(System.Text.StringBuilder sql, TimeRelation relation, string? start, string? end)
+    {
+        switch (relation)
+        {
+            case TimeRelation.Intersects:
+                if (start is not null) sql.Append($" AND p.end_time >= {start}");
+                if (end is not null) sql.Append($" AND p.begin_time <= {end}");
+                break;
+            case TimeRelation.Contains:
+                if (start is not null || end is not null)
+                    sql.Append($" AND p.begin_time <= {start ?? end} AND p.end_time >= {end ?? start}");
+                break;
+            case TimeRelation.During:
+                if (start is not null) sql.Append($" AND p.begin_time >= {start}");
+                if (end is not null) sql.Append($" AND p.end_time <= {end}");
+                break;
+            case TimeRelation.Disjoint:
+                if (start is not null && end is not null) sql.Append($" AND (p.end_time < {start} OR p.begin_time > {end})");
+                else if (start is not null) sql.Append($" AND p.end_time < {start}");
+                else if (end is not null) sql.Append($" AND p.begin_time > {end}");
+                break;
+            case TimeRelation.Equals:
+                if (start is not null) sql.Append($" AND p.begin_time = {start}");
+                if (end is not null) sql.Append($" AND p.end_time = {end}");
+                break;
+        }
+    }
 }
