@@ -30,7 +30,20 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>The PVS key names, prefixed with this fixture's id so parallel tests never share keys.</summary>
     public string Q(string name) => $"{Id}:{name}";
 
-    public Dictionary<string, string> Environment => new()
+    public Dictionary<string, string> Environment
+    {
+        get
+        {
+            var env = BaseEnvironment;
+            Customise(env);
+            return env;
+        }
+    }
+
+    /// <summary>Lets a fixture change the process environment (e.g. slow the pipeline down for a crash test).</summary>
+    protected virtual void Customise(Dictionary<string, string> environment) { }
+
+    private Dictionary<string, string> BaseEnvironment => new()
     {
         ["Prism__Profile"] = "Cluster",
         ["ConnectionStrings__Postgres"] = ConnectionString,
