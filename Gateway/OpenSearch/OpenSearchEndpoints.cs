@@ -150,9 +150,13 @@ public static class OpenSearchEndpoints
             var catalog = Catalog(ctx);
             await RequireCollectionAsync(Directory(ctx), collection, ctx.RequestAborted);
             var query = request.Query with { Collection = collection };
-            var total = await catalog.CountAsync(query with { Limit = 0, Offset = 0 }, ctx.RequestAborted);
-            IReadOnlyList<ProductRecord> products = request.Count == 0 || query.Offset >= total
-                ? [] : await catalog.SearchAsync(query, ctx.RequestAborted);
+            // The total and the page are independent statements: run them side by side (two connections), so the
+            // response waits for the slower of the two, not for both.
+            var counting = catalog.CountAsync(query with { Limit = 0, Offset = 0 }, ctx.RequestAborted);
+            var searching = request.Count == 0 ? Task.FromResult<IReadOnlyList<ProductRecord>>([]) : catalog.SearchAsync(query, ctx.RequestAborted);
+            await Task.WhenAll(counting, searching);
+            var total = await counting;
+            var products = await searching;
             var links = Links(ctx, o);
             var body = kind == Kind.Json
                 ? GeoJsonEncoder.Products(links, collection, request, total, products)

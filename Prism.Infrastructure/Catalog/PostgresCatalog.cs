@@ -286,100 +286,100 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
         return (sql.ToString(), parameters);
     }
 
-    /// <summary>Loads whole records for the products selected by <paramref name="clause"/> (after WHERE).</summary>
+    /// <summary>
+    /// Loads whole records for the products selected by <paramref name="clause"/> (after WHERE; may order, limit or
+    /// lock), in one statement and one round trip: the page is selected first, then each of its rows gets its
+    /// collections (an array), coverages and browses (JSON arrays in ordinal order) from correlated sub-selects,
+    /// so the child tables are read for the page's rows only.
+    /// </summary>
     private static async Task<List<ProductRecord>> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string clause,
         IReadOnlyList<NpgsqlParameter> parameters, CancellationToken ct)
     {
-        var rows = new List<(long Id, ProductRecord Record)>();
-        await using (var cmd = new NpgsqlCommand($"""
-            SELECT p.id, p.identifier, t.name, p.begin_time, p.end_time, ST_AsText(p.footprint), p.platform,
-                p.instrument, p.sensor_type, p.cloud_cover, p.orbit_number, p.orbit_direction, p.acquisition_type,
-                p.processing_center, p.status, p.properties::text, p.raw_metadata, p.prefix, p.updated_at
-            FROM products p JOIN product_types t ON t.id = p.product_type_id
-            WHERE {clause}
-            """, conn, tx))
+        var list = new List<ProductRecord>();
+        await using var cmd = new NpgsqlCommand($"""
+            SELECT s.identifier, s.type_name, s.begin_time, s.end_time, s.footprint_wkt, s.platform, s.instrument,
+                s.sensor_type, s.cloud_cover, s.orbit_number, s.orbit_direction, s.acquisition_type,
+                s.processing_center, s.status, s.properties_json, s.raw_metadata, s.prefix, s.updated_at,
+                ARRAY(SELECT c.identifier FROM product_collections pc JOIN collections c ON c.id = pc.collection_id
+                      WHERE pc.product_id = s.id ORDER BY pc.ordinal),
+                (SELECT json_agg(json_build_array(v.identifier, v.location, v.width, v.height, v.crs, v.geotransform, v.bands)
+                        ORDER BY v.ordinal) FROM coverages v WHERE v.product_id = s.id)::text,
+                (SELECT json_agg(json_build_array(b.type, b.location) ORDER BY b.ordinal)
+                 FROM browses b WHERE b.product_id = s.id)::text
+            FROM (
+                SELECT p.id, p.identifier, t.name AS type_name, p.begin_time, p.end_time,
+                    ST_AsText(p.footprint) AS footprint_wkt, p.platform, p.instrument, p.sensor_type, p.cloud_cover,
+                    p.orbit_number, p.orbit_direction, p.acquisition_type, p.processing_center, p.status,
+                    p.properties::text AS properties_json, p.raw_metadata, p.prefix, p.updated_at
+                FROM products p JOIN product_types t ON t.id = p.product_type_id
+                WHERE {clause}
+            ) s
+            ORDER BY s.begin_time, s.identifier COLLATE "C"
+            """, conn, tx);
+        cmd.Parameters.AddRange(parameters.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
-            cmd.Parameters.AddRange(parameters.ToArray());
-            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            list.Add(new ProductRecord
             {
-                rows.Add((r.GetInt64(0), new ProductRecord
-                {
-                    Identifier = r.GetString(1),
-                    ProductType = r.GetString(2),
-                    Collections = [],
-                    BeginTime = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(3)),
-                    EndTime = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(4)),
-                    FootprintWkt = r.GetString(5),
-                    Platform = NullableString(r, 6),
-                    Instrument = NullableString(r, 7),
-                    SensorType = NullableString(r, 8),
-                    CloudCover = r.IsDBNull(9) ? null : r.GetDouble(9),
-                    OrbitNumber = r.IsDBNull(10) ? null : r.GetInt32(10),
-                    OrbitDirection = NullableString(r, 11),
-                    AcquisitionType = NullableString(r, 12),
-                    ProcessingCenter = NullableString(r, 13),
-                    Status = NullableString(r, 14),
-                    Properties = CatalogCodec.PropertiesFromJson(NullableString(r, 15)),
-                    RawMetadata = NullableString(r, 16),
-                    Prefix = NullableString(r, 17),
-                    UpdatedAt = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(18)),
-                }));
-            }
+                Identifier = r.GetString(0),
+                ProductType = r.GetString(1),
+                BeginTime = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(2)),
+                EndTime = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(3)),
+                FootprintWkt = r.GetString(4),
+                Platform = NullableString(r, 5),
+                Instrument = NullableString(r, 6),
+                SensorType = NullableString(r, 7),
+                CloudCover = r.IsDBNull(8) ? null : r.GetDouble(8),
+                OrbitNumber = r.IsDBNull(9) ? null : r.GetInt32(9),
+                OrbitDirection = NullableString(r, 10),
+                AcquisitionType = NullableString(r, 11),
+                ProcessingCenter = NullableString(r, 12),
+                Status = NullableString(r, 13),
+                Properties = CatalogCodec.PropertiesFromJson(NullableString(r, 14)),
+                RawMetadata = NullableString(r, 15),
+                Prefix = NullableString(r, 16),
+                UpdatedAt = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(17)),
+                Collections = r.GetFieldValue<string[]>(18),
+                Coverages = r.IsDBNull(19) ? [] : CoveragesFromJson(r.GetString(19)),
+                Browses = r.IsDBNull(20) ? [] : BrowsesFromJson(r.GetString(20)),
+            });
         }
-        if (rows.Count == 0) return [];
+        return list;
+    }
 
-        var ids = rows.Select(r => r.Id).ToArray();
-        var collections = new Dictionary<long, List<string>>();
-        var coverages = new Dictionary<long, List<CoverageRecord>>();
-        var browses = new Dictionary<long, List<BrowseRecord>>();
-
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT pc.product_id, c.identifier FROM product_collections pc JOIN collections c ON c.id = pc.collection_id
-            WHERE pc.product_id = ANY($1) ORDER BY pc.product_id, pc.ordinal
-            """, conn, tx))
+    /// <summary>Coverages from <c>[[identifier, location, width, height, crs, [geotransform], [bands]], …]</c>.</summary>
+    private static List<CoverageRecord> CoveragesFromJson(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var list = new List<CoverageRecord>(doc.RootElement.GetArrayLength());
+        foreach (var c in doc.RootElement.EnumerateArray())
         {
-            cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
-            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
-                GetList(collections, r.GetInt64(0)).Add(r.GetString(1));
-        }
-        await using (var cmd = new NpgsqlCommand("""
-            SELECT product_id, identifier, location, width, height, crs, geotransform, bands::text
-            FROM coverages WHERE product_id = ANY($1) ORDER BY product_id, ordinal
-            """, conn, tx))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
-            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            var gt = c[5];
+            var transform = new double[gt.GetArrayLength()];
+            for (var i = 0; i < transform.Length; i++) transform[i] = gt[i].GetDouble();
+            list.Add(new CoverageRecord
             {
-                GetList(coverages, r.GetInt64(0)).Add(new CoverageRecord
-                {
-                    Identifier = r.GetString(1),
-                    Location = r.GetString(2),
-                    Width = r.GetInt32(3),
-                    Height = r.GetInt32(4),
-                    Crs = r.GetString(5),
-                    GeoTransform = r.GetFieldValue<double[]>(6),
-                    Bands = CatalogCodec.BandsFromJson(r.GetString(7)),
-                });
-            }
+                Identifier = c[0].GetString()!,
+                Location = c[1].GetString()!,
+                Width = c[2].GetInt32(),
+                Height = c[3].GetInt32(),
+                Crs = c[4].GetString()!,
+                GeoTransform = transform,
+                Bands = CatalogCodec.BandsFromJson(c[6].GetRawText()),
+            });
         }
-        await using (var cmd = new NpgsqlCommand(
-            "SELECT product_id, type, location FROM browses WHERE product_id = ANY($1) ORDER BY product_id, ordinal", conn, tx))
-        {
-            cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ids });
-            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await r.ReadAsync(ct).ConfigureAwait(false))
-                GetList(browses, r.GetInt64(0)).Add(new BrowseRecord(r.GetString(1), r.GetString(2)));
-        }
+        return list;
+    }
 
-        return rows.Select(row => row.Record with
-        {
-            Collections = collections.GetValueOrDefault(row.Id) ?? [],
-            Coverages = coverages.GetValueOrDefault(row.Id) ?? [],
-            Browses = browses.GetValueOrDefault(row.Id) ?? [],
-        }).ToList();
+    /// <summary>Browses from <c>[[type, location], …]</c>.</summary>
+    private static List<BrowseRecord> BrowsesFromJson(string json)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var list = new List<BrowseRecord>(doc.RootElement.GetArrayLength());
+        foreach (var b in doc.RootElement.EnumerateArray())
+            list.Add(new BrowseRecord(b[0].GetString()!, b[1].GetString()!));
+        return list;
     }
 
     private static NpgsqlBatchCommand Command(string sql, params NpgsqlParameter[] parameters)
@@ -387,12 +387,6 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
         var command = new NpgsqlBatchCommand(sql);
         command.Parameters.AddRange(parameters);
         return command;
-    }
-
-    private static List<T> GetList<T>(Dictionary<long, List<T>> map, long id)
-    {
-        if (!map.TryGetValue(id, out var list)) map[id] = list = [];
-        return list;
     }
 
     private static string? NullableString(NpgsqlDataReader r, int ordinal) => r.IsDBNull(ordinal) ? null : r.GetString(ordinal);
