@@ -250,8 +250,9 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
         string? end = plan.End is { } e ? Add(Time(e)) : null;
         SearchPlan.AppendTimeClause(sql, plan.TimeRelation, start, end);
 
+        // The denormalised collection_ids (migration 0003): filtered in place, or through its GIN index.
         foreach (var set in plan.CollectionSets)
-            sql.Append($" AND EXISTS (SELECT 1 FROM product_collections pc JOIN collections c ON c.id = pc.collection_id WHERE pc.product_id = p.id AND c.identifier = ANY({Add(TextArray(set))}))");
+            sql.Append($" AND p.collection_ids && ARRAY(SELECT id FROM collections WHERE identifier = ANY({Add(TextArray(set))}))");
         if (query.ProductType is not null)
             sql.Append($" AND p.product_type_id = (SELECT id FROM product_types WHERE name = {Add(Text(query.ProductType))})");
         if (query.Identifiers is not null)

@@ -6,7 +6,8 @@ collection BENCH_S2, 20% each on BENCH_L8 and BENCH_ENV (see generate.sql), box 
 Every method gets the same filter: bbox intersects, time intersects [start, end], that collection, first 100 in
 (begin_time, identifier) order.
 Raw SQL = the catalog's main search statement only (products JOIN product_types, every product column with the
-footprint as WKT text, EXISTS on the collection, ORDER BY begin_time, identifier COLLATE "C" LIMIT 100), run by one
+footprint as WKT text, the collection test on
+products.collection_ids, ORDER BY begin_time, identifier COLLATE "C" LIMIT 100), run by one
 psql session per pass with \\timing (client-side: send, execute, receive every row; output to /dev/null). It does
 not count the total, nor load collections/coverages/browses, nor encode; the HTTP endpoints do what they need of that
 (OpenSearch: collection check + count(*) + search + child rows + encoding; STAC: search of limit+1 + child rows).
@@ -47,8 +48,7 @@ def raw_sql(q, columns="*"):
 FROM products p JOIN product_types t ON t.id = p.product_type_id
 WHERE ST_Intersects(p.footprint, ST_MakeEnvelope({x0}, {y0}, {x1}, {y1}, 4326))
  AND p.end_time >= '{q["start"]}' AND p.begin_time <= '{q["end"]}'
- AND EXISTS (SELECT 1 FROM product_collections pc JOIN collections c ON c.id = pc.collection_id
-             WHERE pc.product_id = p.id AND c.identifier = '{q["coll"]}')
+ AND p.collection_ids && ARRAY(SELECT id FROM collections WHERE identifier = ANY('{{{q["coll"]}}}'))
 ORDER BY p.begin_time, p.identifier COLLATE "C" LIMIT 100"""
     return inner if columns == "*" else f"SELECT {columns} FROM ({inner}) s"
 
