@@ -14,8 +14,21 @@ public sealed class OpenSearchLinks(string baseUrl)
 
     public static string Escape(string s) => Uri.EscapeDataString(s);
 
-    public static string Iso(DateTimeOffset t) =>
-        t.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    /// <summary>UTC ISO 8601 with the fraction only as long as needed (none for whole seconds).</summary>
+    public static string Iso(DateTimeOffset t)
+    {
+        var utc = t.UtcDateTime;
+        // Whole seconds (the common case): the sortable pattern, fast-pathed by the runtime, plus 'Z'.
+        if (utc.Ticks % TimeSpan.TicksPerSecond == 0)
+        {
+            return string.Create(20, utc, static (span, u) =>
+            {
+                u.TryFormat(span, out _, "s", CultureInfo.InvariantCulture);
+                span[19] = 'Z';
+            });
+        }
+        return utc.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    }
 
     private static string N(double d) => d.ToString("R", CultureInfo.InvariantCulture);
 
@@ -66,18 +79,18 @@ public sealed class OpenSearchLinks(string baseUrl)
     /// <summary>Links of a product entry: itself, metadata, WMS, WMTS and WCS.</summary>
     public IReadOnlyList<OpenSearchLink> Product(ProductRecord p, string collection, GeoShape? footprint)
     {
+        var c = ForCollection(collection);
         var id = Escape(p.Identifier);
-        var layer = Escape(collection);
         var time = Escape($"{Iso(p.BeginTime)}/{Iso(p.EndTime)}");
-        var links = new List<OpenSearchLink>
+        var links = new List<OpenSearchLink>(7 + p.Coverages.Count)
         {
-            new("alternate", $"{SearchPath(collection, "atom")}?uid={id}", OpenSearchEndpoints.AtomType, "Atom entry"),
-            new("alternate", $"{SearchPath(collection, "json")}?uid={id}", OpenSearchEndpoints.GeoJsonType, "GeoJSON feature"),
+            new("alternate", c.AtomEntry + id, OpenSearchEndpoints.AtomType, "Atom entry"),
+            new("alternate", c.JsonEntry + id, OpenSearchEndpoints.GeoJsonType, "GeoJSON feature"),
         };
         if (!string.IsNullOrEmpty(p.RawMetadata))
-            links.Add(new("via", Metadata(collection, p.Identifier), p.RawMetadata.TrimStart().StartsWith('{') ? "application/json" : "application/xml", "Product metadata"));
+            links.Add(new("via", c.Metadata + id, p.RawMetadata.AsSpan().TrimStart().StartsWith('{') ? "application/json" : "application/xml", "Product metadata"));
 
-        links.Add(new("related", $"{BaseUrl}/ows?service=WMS&version=1.3.0&request=GetCapabilities", "application/xml", "WMS GetCapabilities"));
+        links.Add(WmsCapabilities);
         if (footprint is not null)
         {
             var (w, s, e, n) = footprint.Box();
@@ -88,18 +101,40 @@ public sealed class OpenSearchLinks(string baseUrl)
             var width = aspect >= 1 ? size : Math.Max(1, (int)Math.Round(size * aspect));
             var height = aspect >= 1 ? Math.Max(1, (int)Math.Round(size / aspect)) : size;
             links.Add(new("icon",
-                $"{BaseUrl}/ows?service=WMS&version=1.3.0&request=GetMap&layers={layer}&styles=&crs=EPSG:4326&bbox={N(s)},{N(w)},{N(n)},{N(e)}&width={width}&height={height}&format=image/png&transparent=true&time={time}",
+                $"{c.WmsGetMap}{N(s)},{N(w)},{N(n)},{N(e)}&width={width}&height={height}&format=image/png&transparent=true&time={time}",
                 "image/png", "WMS GetMap"));
             var col = (w + e) / 2 < 0 ? 0 : 1;
-            links.Add(new("related",
-                $"{BaseUrl}/ows?service=WMTS&version=1.0.0&request=GetTile&layer={layer}&style=default&tilematrixset=WGS84&tilematrix=0&tilerow=0&tilecol={col}&format=image/png&time={time}",
-                "image/png", "WMTS GetTile"));
+            links.Add(new("related", $"{c.WmtsGetTile}{col}&format=image/png&time={time}", "image/png", "WMTS GetTile"));
         }
-        links.Add(new("related", $"{BaseUrl}/ows?service=WMTS&version=1.0.0&request=GetCapabilities", "application/xml", "WMTS GetCapabilities"));
-        foreach (var c in p.Coverages)
-            links.Add(new("related", $"{BaseUrl}/ows?service=WCS&version=2.0.1&request=DescribeCoverage&coverageid={Escape(c.Identifier)}",
-                "application/xml", $"WCS DescribeCoverage {c.Identifier}"));
+        links.Add(WmtsCapabilities);
+        foreach (var coverage in p.Coverages)
+            links.Add(new("related", $"{BaseUrl}/ows?service=WCS&version=2.0.1&request=DescribeCoverage&coverageid={Escape(coverage.Identifier)}",
+                "application/xml", $"WCS DescribeCoverage {coverage.Identifier}"));
         return links;
+    }
+
+    private OpenSearchLink WmsCapabilities => _wmsCapabilities ??=
+        new("related", $"{BaseUrl}/ows?service=WMS&version=1.3.0&request=GetCapabilities", "application/xml", "WMS GetCapabilities");
+    private OpenSearchLink WmtsCapabilities => _wmtsCapabilities ??=
+        new("related", $"{BaseUrl}/ows?service=WMTS&version=1.0.0&request=GetCapabilities", "application/xml", "WMTS GetCapabilities");
+    private OpenSearchLink? _wmsCapabilities;
+    private OpenSearchLink? _wmtsCapabilities;
+
+    /// <summary>The per-collection URL prefixes of product links, built once per response (not once per product).</summary>
+    private sealed record CollectionPrefixes(string Collection, string AtomEntry, string JsonEntry, string Metadata, string WmsGetMap, string WmtsGetTile);
+    private CollectionPrefixes? _prefixes;
+
+    private CollectionPrefixes ForCollection(string collection)
+    {
+        if (_prefixes is { } known && string.Equals(known.Collection, collection, StringComparison.Ordinal)) return known;
+        var layer = Escape(collection);
+        return _prefixes = new CollectionPrefixes(
+            collection,
+            $"{SearchPath(collection, "atom")}?uid=",
+            $"{SearchPath(collection, "json")}?uid=",
+            $"{BaseUrl}/opensearch/collections/{layer}/metadata/",
+            $"{BaseUrl}/ows?service=WMS&version=1.3.0&request=GetMap&layers={layer}&styles=&crs=EPSG:4326&bbox=",
+            $"{BaseUrl}/ows?service=WMTS&version=1.0.0&request=GetTile&layer={layer}&style=default&tilematrixset=WGS84&tilematrix=0&tilerow=0&tilecol=");
     }
 
     /// <summary>Links of a collection entry: its description and its searches.</summary>

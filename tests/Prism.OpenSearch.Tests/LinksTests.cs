@@ -1,0 +1,54 @@
+using Prism.Catalog;
+using Prism.Gateway.OpenSearch;
+
+namespace Prism.Tests.OpenSearch;
+
+/// <summary>The exact link strings of a product entry and the ISO times in them.</summary>
+public sealed class LinksTests
+{
+    [Theory]
+    [InlineData("2006-08-16T09:09:29+00:00", "2006-08-16T09:09:29Z")]
+    [InlineData("2006-08-16T11:09:29+02:00", "2006-08-16T09:09:29Z")]
+    [InlineData("2006-08-16T09:09:29.5+00:00", "2006-08-16T09:09:29.5Z")]
+    [InlineData("2006-08-16T09:09:29.1234567+00:00", "2006-08-16T09:09:29.1234567Z")]
+    [InlineData("0001-01-01T00:00:00+00:00", "0001-01-01T00:00:00Z")]
+    public void Iso_is_utc_with_the_shortest_fraction(string input, string expected) =>
+        Assert.Equal(expected, OpenSearchLinks.Iso(DateTimeOffset.Parse(input, System.Globalization.CultureInfo.InvariantCulture)));
+
+    [Fact]
+    public void Product_links_name_every_service_with_the_escaped_collection_and_time()
+    {
+        var links = new OpenSearchLinks("http://h:1/");
+        var product = new ProductRecord
+        {
+            Identifier = "P 1",
+            ProductType = "T",
+            Collections = ["C/1"],
+            BeginTime = new DateTimeOffset(2020, 1, 2, 3, 4, 5, TimeSpan.Zero),
+            EndTime = new DateTimeOffset(2020, 1, 2, 3, 4, 6, TimeSpan.Zero),
+            FootprintWkt = "POLYGON((10 20,12 20,12 21,10 21,10 20))",
+            RawMetadata = "  {\"a\":1}",
+            Coverages = [new CoverageRecord { Identifier = "P 1_cov", Location = "x.tif", Width = 1, Height = 1, Crs = "EPSG:4326", GeoTransform = [0, 1, 0, 0, 0, -1], Bands = [] }],
+        };
+        var shape = GeoWkt.Parse(product.FootprintWkt, footprint: true);
+        // Twice: the second call reuses the per-collection prefixes and must give the same links.
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var got = links.Product(product, "C/1", shape).Select(l => $"{l.Rel} {l.Type} {l.Href}").ToArray();
+            const string time = "2020-01-02T03%3A04%3A05Z%2F2020-01-02T03%3A04%3A06Z";
+            Assert.Equal(
+            [
+                "alternate application/atom+xml http://h:1/opensearch/collections/C%2F1/atom/?uid=P%201",
+                "alternate application/geo+json http://h:1/opensearch/collections/C%2F1/json/?uid=P%201",
+                "via application/json http://h:1/opensearch/collections/C%2F1/metadata/P%201",
+                "related application/xml http://h:1/ows?service=WMS&version=1.3.0&request=GetCapabilities",
+                $"icon image/png http://h:1/ows?service=WMS&version=1.3.0&request=GetMap&layers=C%2F1&styles=&crs=EPSG:4326&bbox=20,10,21,12&width=512&height=256&format=image/png&transparent=true&time={time}",
+                $"related image/png http://h:1/ows?service=WMTS&version=1.0.0&request=GetTile&layer=C%2F1&style=default&tilematrixset=WGS84&tilematrix=0&tilerow=0&tilecol=1&format=image/png&time={time}",
+                "related application/xml http://h:1/ows?service=WMTS&version=1.0.0&request=GetCapabilities",
+                "related application/xml http://h:1/ows?service=WCS&version=2.0.1&request=DescribeCoverage&coverageid=P%201_cov",
+            ], got);
+        }
+        // Another collection on the same instance gets its own prefixes.
+        Assert.StartsWith("http://h:1/opensearch/collections/D/atom/?uid=", links.Product(product, "D", shape)[0].Href);
+    }
+}
