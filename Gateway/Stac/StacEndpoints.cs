@@ -61,8 +61,25 @@ public static class StacEndpoints
         return new StacDocuments(options, baseUrl);
     }
 
-    private static IResult Json(JsonNode node, string contentType = StacDocuments.JsonType, int status = 200) =>
-        Results.Text(node.ToJsonString(), contentType, System.Text.Encoding.UTF8, status);
+    /// <summary>The document written straight as UTF-8 (no intermediate string).</summary>
+    private static IResult Json(JsonNode node, string contentType = StacDocuments.JsonType, int status = 200)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+            node.WriteTo(writer);
+        return new Utf8Result(buffer.WrittenMemory, $"{contentType}; charset=utf-8", status);
+    }
+
+    private sealed class Utf8Result(ReadOnlyMemory<byte> body, string contentType, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = status;
+            http.Response.ContentType = contentType;
+            http.Response.ContentLength = body.Length;
+            return http.Response.Body.WriteAsync(body).AsTask();
+        }
+    }
 
     private static async Task<IResult> Landing(HttpContext http, CollectionDirectory directory, IOptions<StacOptions> options, CancellationToken ct) =>
         Json(Docs(http, options.Value).Landing(await directory.GetAsync(ct)));
