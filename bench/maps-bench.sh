@@ -16,14 +16,15 @@
 # detection: a run during which other processes used > 0.5 cores is replaced, at most --retries times).
 # Needs: ../shared/peers/setup.sh done and `prepare-data.sh --synthetic` in PEERS_WORK; MapServer/MapCache not running.
 # Prints a summary table and saves it as bench/results/maps-<date>.txt. Everything it starts is stopped on exit.
-# Usage: bench/maps-bench.sh [--duration 5] [--reps 2] [--retries 1] [--quiet-wait 5] [--no-seed]
+# Usage: bench/maps-bench.sh [--duration 5] [--reps 2] [--retries 1] [--quiet-wait 5] [--no-seed] [--only wms|seed|wmts]
+# (--only runs one of the three phases; the same-tile comparison needs all three and is then left out).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 PEERS=${PEERS_KIT:-$(cd "$ROOT/.." && pwd)/shared/peers}
 DATA=${PRISM_SHARED_DATA:-$(cd "$ROOT/.." && pwd)/shared/data}
 export PEERS_WORK=${PEERS_WORK:-${TMPDIR:-/tmp}/prism-peers}
-DURATION=5 REPS=2 RETRIES=1 QUIET=5 SEED=1
+DURATION=5 REPS=2 RETRIES=1 QUIET=5 SEED=1 ONLY=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION=$2; shift 2 ;;
@@ -31,9 +32,12 @@ while [ $# -gt 0 ]; do
     --retries) RETRIES=$2; shift 2 ;;
     --quiet-wait) QUIET=$2; shift 2 ;;
     --no-seed) SEED=0; shift ;;
-    *) echo "usage: $0 [--duration S] [--reps N] [--retries N] [--quiet-wait S] [--no-seed]" >&2; exit 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    *) echo "usage: $0 [--duration S] [--reps N] [--retries N] [--quiet-wait S] [--no-seed] [--only wms|seed|wmts]" >&2; exit 2 ;;
   esac
 done
+case "$ONLY" in ""|wms|seed|wmts) ;; *) echo "--only takes wms, seed or wmts" >&2; exit 2 ;; esac
+want() { [ -z "$ONLY" ] || [ "$ONLY" = "$1" ]; }
 SYNTH_TIF=$PEERS_WORK/synthetic/synth_cog_deflate.tif
 [ -f "$SYNTH_TIF" ] || { echo "no $SYNTH_TIF: run $PEERS/prepare-data.sh --synthetic" >&2; exit 1; }
 [ -f "$PEERS_WORK/index/meris_time.shp" ] || { echo "no MERIS time index in $PEERS_WORK: run $PEERS/prepare-data.sh" >&2; exit 1; }
@@ -167,6 +171,7 @@ BENCH=("$PEERS/bench-http.py" --duration "$DURATION" --reps "$REPS" --retries "$
 bench() { "${BENCH[@]}" --out "$RESULTS/bench_$1.json" --name "$@" | grep -v '^results:'; }
 
 # --- 1. WMS GetMap --------------------------------------------------------------------------------------------------
+if want wms; then
 log "start MapServer (4 FastCGI processes, unpinned)"
 MS_STARTED=1; "$PEERS/start-mapserver.sh"
 for s in synth meris; do
@@ -174,18 +179,23 @@ for s in synth meris; do
   bench "ms_wms_$s" --host http://127.0.0.1:8181 --urls "$U/wms_$s.txt" --pidfile "$PEERS_WORK/run/lighttpd-mapserver.pid"
   bench "prism_wms_$s" --host "http://127.0.0.1:$HTTP_PORT" --urls "$U/prism_wms_$s.txt" --pid "$GW_PID"
 done
+fi
 
 # --- 2. seeding -----------------------------------------------------------------------------------------------------
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$GW_PID/stat"; }
+if want seed || want wmts; then
+if [ "$MS_STARTED" = 0 ]; then log "start MapServer (MapCache renders through it)"; MS_STARTED=1; "$PEERS/start-mapserver.sh"; fi
 log "start MapCache (Apache pinned to cpu 1; mapcache_seed itself is not pinned)"
 MC_STARTED=1; SERVER_CPUS=1 "$PEERS/start-mapcache.sh"
-if [ "$SEED" = 1 ]; then
+fi
+if want seed && [ "$SEED" = 1 ]; then
   log "seeding synth z0-14: mapcache_seed -n 2"
   "$PEERS/seed-bench.sh" synth_deflate 0,14 2 1
   line=$(grep -m1 ' run1: ' "$PEERS_WORK/results/seed_synth_deflate.txt")
   fact peer_seed_tiles "$(sed -n 's/.* run1: \([0-9]*\) tiles in .*/\1/p' <<< "$line")"
   fact peer_seed_s "$(sed -n 's/.* tiles in \([0-9.]*\) s = .*/\1/p' <<< "$line")"
   log "seeding synth z0-14 GoogleMapsCompatible: ours (POST /admin/seed, layer SYNTH)"
-  t0=$(now)
+  t0=$(now); c0=$(cpu_ticks)
   job=$(admin -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$HTTP_PORT/admin/seed" \
     -d '{"begin":"2020-06-01T10:00:00Z","end":"2020-06-01T10:00:10Z","layer":"SYNTH","zooms":{"GoogleMapsCompatible":[0,14]}}' | jq -r .id)
   [ -n "$job" ] && [ "$job" != null ] || { echo "POST /admin/seed failed" >&2; exit 1; }
@@ -194,20 +204,23 @@ if [ "$SEED" = 1 ]; then
     st=$(admin "http://127.0.0.1:$HTTP_PORT/admin/seed/$job" || echo '{}')
     case $(jq -r .state <<< "$st") in Running|null) sleep 0.2 ;; *) break ;; esac
   done
-  t1=$(now)
+  t1=$(now); c1=$(cpu_ticks)
   echo "$st" | jq -c '{id, state, total, done, failed, percent, created, finished}'
+  awk -v a="$c0" -v b="$c1" -v hz="$(getconf CLK_TCK)" -v n="$(jq -r .done <<< "$st")" \
+    'BEGIN { printf "our server CPU while seeding: %.1f s = %.2f CPU-ms per tile\n", (b - a) / hz, (n > 0 ? (b - a) / hz * 1000 / n : 0) }' 
   # Wall time from the POST to the first poll that saw the end (0.2 s resolution).
   fact our_seed_tiles "$(jq -r .done <<< "$st")"; fact our_seed_failed "$(jq -r .failed <<< "$st")"
   fact our_seed_state "$(jq -r .state <<< "$st")"
   fact our_seed_s "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')"
   log "seeding meris_time z0-8 TIME=2006-08-30 for MapCache's cache hits (not compared)"
   "$PEERS/seed-bench.sh" meris_time 0,8 2 1 TIME=2006-08-30 | tail -1
-else
+elif want seed || want wmts; then
   "$PEERS/seed-bench.sh" synth_deflate 0,14 2 1 | tail -1
   "$PEERS/seed-bench.sh" meris_time 0,8 2 1 TIME=2006-08-30 | tail -1
 fi
 fact vmhwm_wms_mb "$(vmhwm_mb)"
 
+if [ -z "$ONLY" ]; then
 # --- tiles by eye: the same tile from each server -----------------------------------------------------------------
 log "the first tile of each list from each server (gdalinfo -stats: band means, alpha mean)"
 mkdir -p "$WORK/tiles"
@@ -223,8 +236,10 @@ for s in synth meris; do
   fetch_tile "mapcache_$s" "http://127.0.0.1:8182$(head -1 "$U/wmts_rest_$s.txt")"
   fetch_tile "ours_wmts_$s" "http://127.0.0.1:$HTTP_PORT$(head -1 "$U/prism_wmts_$s.txt")"
 done | tee "$WORK/tiles.txt"
+fi
 
 # --- 3. WMTS cache hits -----------------------------------------------------------------------------------------------
+if want wmts; then
 log "restart our server pinned to cpu 1, warm-up pass over every WMTS URL"
 stop_gateway
 start_gateway "$WORK/gateway-2.log" 1
@@ -241,6 +256,7 @@ for s in synth meris; do
   bench "prism_wmts_$s" --host "http://127.0.0.1:$HTTP_PORT" --urls "$U/prism_wmts_$s.txt" --pid "$GW_PID" --client-cpus 0
 done
 fact vmhwm_wmts_mb "$(vmhwm_mb)"
+fi
 
 # --- summary --------------------------------------------------------------------------------------------------------
 fact server "Release Prism.Gateway (embedded profile, co-hosted silo), GC Server=$GC_SERVER (DOTNET_gcServer ${DOTNET_gcServer:-unset}), GDAL_CACHEMAX ${GDAL_CACHEMAX:-256 MB default}, tile memory cache 256 MiB default, SeedConcurrency 4 default; WMS+seeding unpinned, WMTS run pinned taskset -c 1"
@@ -249,6 +265,6 @@ fact peers "MapServer 8 lighttpd + 4 FastCGI mapserv (GDAL_CACHEMAX=256), unpinn
   python3 "$ROOT/bench/maps/summary.py" "$RESULTS" "$FACTS"
   echo
   echo "Same tile from each server (first URL of each list):"
-  cat "$WORK/tiles.txt"
+  [ -f "$WORK/tiles.txt" ] && cat "$WORK/tiles.txt"
 } | tee "$OUT"
 echo "saved: $OUT"

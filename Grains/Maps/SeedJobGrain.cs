@@ -14,6 +14,9 @@ public sealed class SeedJobRecord
     public long Failed { get; set; }
     /// <summary>Tiles of the (deterministic) enumeration already handled; a resumed job continues here.</summary>
     public long Cursor { get; set; }
+    /// <summary>Metatile size n the job enumerates and renders with (n×n tiles per warp; 0 in jobs persisted before
+    /// metatiles = 1, tile by tile). Fixed when the job starts, so a resumed job enumerates in the same order.</summary>
+    public int Metatile { get; set; }
     public DateTimeOffset? Created { get; set; }
     public DateTimeOffset? Updated { get; set; }
     public DateTimeOffset? Finished { get; set; }
@@ -28,6 +31,7 @@ public sealed class SeedJobGrain(
     [PersistentState("seedjob", "products")] IPersistentState<SeedJobRecord> store,
     LayerCatalog layers,
     TilePlanner planner,
+    IMapRenderer renderer,
     IQueueBroker broker,
     IOptions<QueueNames> queueNames,
     IOptions<MapsOptions> mapsOptions,
@@ -52,6 +56,7 @@ public sealed class SeedJobGrain(
         }
         var now = DateTimeOffset.UtcNow;
         S.Request = request;
+        S.Metatile = renderer.RendersMetatiles ? _options.SeedMetatile : 1;
         S.State = SeedJobState.Running;
         S.Created = S.Updated = now;
         // In seeding_set first: a crash from here on leaves the job visible to the reconciler.
@@ -92,8 +97,9 @@ public sealed class SeedJobGrain(
         try
         {
             var request = S.Request!;
+            var metatile = Math.Max(1, S.Metatile);
             var snapshot = await layers.GetAsync(fresh: true);
-            var tiles = Enumerate(snapshot, request, _options, out var error);
+            var tiles = Enumerate(snapshot, request, _options, metatile, out var error);
             if (error is not null)
             {
                 await FinishAsync(SeedJobState.Failed, error);
@@ -101,39 +107,49 @@ public sealed class SeedJobGrain(
             }
             S.Total = tiles.Count;
             var time = new TimeRange(request.Begin, request.End);
+            // Groups (one metatile each, or one tile) run with bounded concurrency; progress is persisted for the
+            // completed prefix of the enumeration only, so a resumed job continues exactly after it.
             var gate = new SemaphoreSlim(_options.SeedConcurrency);
-            while (S.State == SeedJobState.Running && S.Cursor < tiles.Count)
+            var pending = new Queue<(int Count, Task<(long Done, long Failed)> Work)>();
+            long doneAcc = 0, failedAcc = 0, tilesAcc = 0;
+            var next = (int)Math.Min(S.Cursor, tiles.Count);
+
+            async Task<bool> CollectAsync(bool all)
+            {
+                while (pending.Count > 0 && (all || pending.Peek().Work.IsCompleted))
+                {
+                    var (count, work) = pending.Dequeue();
+                    var (d, f) = await work;
+                    doneAcc += d;
+                    failedAcc += f;
+                    tilesAcc += count;
+                }
+                if (S.State != SeedJobState.Running) return false; // cancelled meanwhile
+                if (tilesAcc > 0 && (tilesAcc >= _options.SeedProgressEvery || (all && pending.Count == 0)))
+                {
+                    S.Done += doneAcc;
+                    S.Failed += failedAcc;
+                    S.Cursor += tilesAcc;
+                    S.Updated = DateTimeOffset.UtcNow;
+                    doneAcc = failedAcc = tilesAcc = 0;
+                    await store.WriteStateAsync();
+                }
+                return true;
+            }
+
+            while (S.State == SeedJobState.Running && next < tiles.Count)
             {
                 DelayDeactivation(TimeSpan.FromHours(1));
-                var chunk = tiles.Skip((int)S.Cursor).Take(_options.SeedProgressEvery).ToList();
-                long done = 0, failed = 0;
-                await Task.WhenAll(chunk.Select(async t =>
-                {
-                    await gate.WaitAsync();
-                    try
-                    {
-                        var plan = planner.Plan(t.Collection, t.Style, t.Tms, t.Z, t.Col, t.Row, time, request.Format);
-                        if (plan is not null) await GrainFactory.GetGrain<ITileGrain>(plan.Key).GetAsync(plan.Spec);
-                        done++;
-                    }
-                    catch (Exception e)
-                    {
-                        failed++;
-                        log.LogWarning(e, "Seed job {Id}: tile {Tms}/{Z}/{Col}/{Row} of {Collection} failed", Id, t.Tms.Identifier, t.Z, t.Col, t.Row, t.Collection.Identifier);
-                        S.Error = $"{t.Collection.Identifier}/{t.Style.Name}/{t.Tms.Identifier}/{t.Z}/{t.Col}/{t.Row}: {e.Message}";
-                    }
-                    finally
-                    {
-                        gate.Release();
-                    }
-                }));
-                if (S.State != SeedJobState.Running) return; // cancelled meanwhile
-                S.Done += done;
-                S.Failed += failed;
-                S.Cursor += chunk.Count;
-                S.Updated = DateTimeOffset.UtcNow;
-                await store.WriteStateAsync();
+                var end = next + 1;
+                while (end < tiles.Count && SameMetatile(tiles[next], tiles[end], metatile)) end++;
+                var group = new List<SeedTile>(end - next);
+                for (var i = next; i < end; i++) group.Add(tiles[i]);
+                next = end;
+                await gate.WaitAsync();
+                pending.Enqueue((group.Count, SeedGroupAsync(group, time, request.Format, metatile > 1, gate)));
+                if (!await CollectAsync(all: false)) break;
             }
+            if (!await CollectAsync(all: true)) return;
             if (S.State == SeedJobState.Running)
                 await FinishAsync(SeedJobState.Completed, S.Failed > 0 ? $"{S.Failed} tile(s) failed; last: {S.Error}" : null);
         }
@@ -142,6 +158,67 @@ public sealed class SeedJobGrain(
             log.LogError(e, "Seed job {Id} failed", Id);
             try { await FinishAsync(SeedJobState.Failed, e.Message); }
             catch (Exception inner) { log.LogError(inner, "Seed job {Id}: could not record the failure; the reconciler retries", Id); }
+        }
+    }
+
+    private static bool SameMetatile(SeedTile a, SeedTile b, int n) =>
+        n > 1 && a.Z == b.Z && a.Col / n == b.Col / n && a.Row / n == b.Row / n &&
+        ReferenceEquals(a.Tms, b.Tms) && ReferenceEquals(a.Collection, b.Collection) && ReferenceEquals(a.Style, b.Style);
+
+    /// <summary>
+    /// Seeds one group: a metatile through <see cref="IMetatileGrain"/> (one warp, tiles stored under the tile grains'
+    /// keys), or tile by tile through the tile grains (metatile size 1, a renderer without metatiles, or when the
+    /// metatile call itself fails). Tiles without a product count as done, as they need no tile.
+    /// </summary>
+    private async Task<(long Done, long Failed)> SeedGroupAsync(List<SeedTile> group, TimeRange time, ImageFormat format, bool metatile, SemaphoreSlim gate)
+    {
+        try
+        {
+            if (metatile)
+            {
+                long done = 0;
+                var plans = new List<MetatileTile>(group.Count);
+                try
+                {
+                    foreach (var t in group)
+                    {
+                        var plan = planner.Plan(t.Collection, t.Style, t.Tms, t.Z, t.Col, t.Row, time, format);
+                        if (plan is null) done++;
+                        else plans.Add(new MetatileTile(plan.Key, plan.Spec, t.Col, t.Row));
+                    }
+                    if (plans.Count == 0) return (done, 0);
+                    var result = await GrainFactory.GetGrain<IMetatileGrain>(0).SeedAsync(new MetatileRequest { Tiles = plans });
+                    if (result.Error is not null) S.Error = result.Error;
+                    return (done + result.Rendered + result.Cached, result.Failed);
+                }
+                catch (Exception e)
+                {
+                    var t = group[0];
+                    log.LogWarning(e, "Seed job {Id}: metatile at {Tms}/{Z}/{Col}/{Row} of {Collection} failed; seeding its tiles one by one",
+                        Id, t.Tms.Identifier, t.Z, t.Col, t.Row, t.Collection.Identifier);
+                }
+            }
+            long d = 0, f = 0;
+            foreach (var t in group)
+            {
+                try
+                {
+                    var plan = planner.Plan(t.Collection, t.Style, t.Tms, t.Z, t.Col, t.Row, time, format);
+                    if (plan is not null) await GrainFactory.GetGrain<ITileGrain>(plan.Key).GetAsync(plan.Spec);
+                    d++;
+                }
+                catch (Exception e)
+                {
+                    f++;
+                    log.LogWarning(e, "Seed job {Id}: tile {Tms}/{Z}/{Col}/{Row} of {Collection} failed", Id, t.Tms.Identifier, t.Z, t.Col, t.Row, t.Collection.Identifier);
+                    S.Error = $"{t.Collection.Identifier}/{t.Style.Name}/{t.Tms.Identifier}/{t.Z}/{t.Col}/{t.Row}: {e.Message}";
+                }
+            }
+            return (d, f);
+        }
+        finally
+        {
+            gate.Release();
         }
     }
 
@@ -164,8 +241,17 @@ public sealed class SeedJobGrain(
     /// collection's), per tile matrix set (WGS84, GoogleMapsCompatible), per zoom, the tiles intersecting the
     /// footprint of any product (with a coverage) whose time intersects [Begin, End], by row then column.
     /// </summary>
-    public static IReadOnlyList<SeedTile> Enumerate(MapSnapshot snapshot, SeedRequest request, MapsOptions options, out string? error)
+    public static IReadOnlyList<SeedTile> Enumerate(MapSnapshot snapshot, SeedRequest request, MapsOptions options, out string? error) =>
+        Enumerate(snapshot, request, options, 1, out error);
+
+    /// <summary>
+    /// <see cref="Enumerate(MapSnapshot, SeedRequest, MapsOptions, out string?)"/> with the tiles of each zoom grouped
+    /// by metatiles of <paramref name="metatile"/>×<paramref name="metatile"/> (aligned on multiples of it: metatile
+    /// row, metatile column, then row and column inside), so each metatile's tiles are contiguous. 1 = by row then column.
+    /// </summary>
+    public static IReadOnlyList<SeedTile> Enumerate(MapSnapshot snapshot, SeedRequest request, MapsOptions options, int metatile, out string? error)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(metatile, 1);
         error = null;
         var units = new List<(MapCollection Collection, StyleDefinition Style)>();
         if (request.Layer is { Length: > 0 } layerName)
@@ -224,10 +310,10 @@ public sealed class SeedJobGrain(
             foreach (var (tms, min, max) in zooms)
             for (var z = min; z <= max; z++)
             {
-                var set = new SortedSet<(int Row, int Col)>();
+                var set = new SortedSet<(int MetaRow, int MetaCol, int Row, int Col)>();
                 foreach (var p in products)
                 foreach (var (col, row) in MapGeometry.TilesOver(tms, z, p.Footprint))
-                    set.Add((row, col));
+                    set.Add((row / metatile, col / metatile, row, col));
                 tiles.AddRange(set.Select(t => new SeedTile(collection, style, tms, z, t.Col, t.Row)));
             }
         }

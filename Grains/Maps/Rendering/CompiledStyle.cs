@@ -32,7 +32,13 @@ internal sealed class CompiledStyle
         }
         _lut = lut;
         _noData = noData;
+        _byteTables = new Lazy<ByteStyle>(() => new ByteStyle(this), LazyThreadSafetyMode.PublicationOnly);
     }
+
+    private readonly Lazy<ByteStyle> _byteTables;
+
+    /// <summary>The style as 256-entry tables for Byte bands (same results as <see cref="Apply"/> on the same values).</summary>
+    public ByteStyle ByteTables => _byteTables.Value;
 
     /// <summary>Resolves <paramref name="style"/> for the raster <paramref name="source"/> (band statistics cached under <paramref name="statisticsKey"/>).</summary>
     public static CompiledStyle For(StyleDefinition style, GdalDataset source, string statisticsKey)
@@ -106,6 +112,61 @@ internal sealed class CompiledStyle
         if (_identity[k]) return (byte)Math.Clamp(v, 0f, 255f);
         var s = (v - _min[k]) * _scale[k];
         return (byte)Math.Clamp(Math.Round(s, MidpointRounding.AwayFromZero), 0, 255);
+    }
+
+    /// <summary><see cref="CompiledStyle.Apply"/> for Byte values, precomputed for every value 0–255.</summary>
+    internal sealed class ByteStyle
+    {
+        private readonly byte[][] _scaled; // per band: value → 0–255 (Scale)
+        private readonly byte[]? _rgb; // one band: value → RGB (grey or ramp)
+        private readonly int _noData; // -1: none (or not a byte value)
+        private readonly int _bands;
+
+        public ByteStyle(CompiledStyle style)
+        {
+            _bands = style.Bands.Length;
+            _scaled = new byte[_bands][];
+            for (var k = 0; k < _bands; k++)
+            {
+                _scaled[k] = new byte[256];
+                for (var v = 0; v < 256; v++) _scaled[k][v] = style.Scale(v, k);
+            }
+            if (_bands == 1)
+            {
+                _rgb = new byte[256 * 3];
+                for (var v = 0; v < 256; v++)
+                {
+                    var g = _scaled[0][v];
+                    if (style._lut is null) { _rgb[v * 3] = g; _rgb[v * 3 + 1] = g; _rgb[v * 3 + 2] = g; }
+                    else { _rgb[v * 3] = style._lut[g * 3]; _rgb[v * 3 + 1] = style._lut[g * 3 + 1]; _rgb[v * 3 + 2] = style._lut[g * 3 + 2]; }
+                }
+            }
+            _noData = style._noData is { } nd && nd >= 0 && nd <= 255 && nd == Math.Floor(nd) ? (int)nd : -1;
+        }
+
+        /// <summary>As <see cref="CompiledStyle.Apply"/>, for band-sequential Byte <paramref name="values"/>.</summary>
+        public bool Apply(ReadOnlySpan<byte> values, int plane, int i, Span<byte> rgba, int o)
+        {
+            if (_noData >= 0)
+            {
+                var all = true;
+                for (var k = 0; k < _bands && all; k++) all = values[k * plane + i] == _noData;
+                if (all) return false;
+            }
+            if (_bands == 1)
+            {
+                var v = values[i] * 3;
+                rgba[o] = _rgb![v]; rgba[o + 1] = _rgb[v + 1]; rgba[o + 2] = _rgb[v + 2];
+            }
+            else
+            {
+                rgba[o] = _scaled[0][values[i]];
+                rgba[o + 1] = _scaled[1][values[plane + i]];
+                rgba[o + 2] = _scaled[2][values[2 * plane + i]];
+            }
+            rgba[o + 3] = 255;
+            return true;
+        }
     }
 
     /// <summary>256 RGB entries interpolated linearly between the stops (positions 0–1, sorted; clamped at the ends).</summary>

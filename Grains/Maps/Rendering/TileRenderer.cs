@@ -16,7 +16,8 @@ namespace Prism.Maps.Rendering;
 /// once every pixel is opaque — the same result as drawing bottom to top with "replace where alpha &gt; 0";</item>
 /// <item><b>encode</b> with <see cref="ImageEncoder"/> (PNG: RGBA, RGB when opaque; JPEG q85 flattened on the background).</item>
 /// </list>
-/// Synchronous and CPU-bound: call it on a bounded pool. Thread-safe; every call opens its own GDAL handles.
+/// Synchronous and CPU-bound: call it on a bounded pool. Thread-safe; a call opens its own GDAL handles or leases them
+/// from a <see cref="GdalDatasetPool"/> (one handle per thread at a time).
 /// Nothing to draw (no source, or no source pixel in the extent) gives a cached empty image of the right size.
 /// </summary>
 public static class TileRenderer
@@ -25,32 +26,96 @@ public static class TileRenderer
     private static readonly ConcurrentDictionary<(int W, int H, ImageFormat F, bool T, int Bg), EncodedImage> EmptyImages = new();
 
     /// <summary>Renders <paramref name="spec"/>. GDAL failures surface as <see cref="GdalException"/>.</summary>
-    public static EncodedImage Render(RenderSpec spec, CancellationToken ct = default) => Render(spec, null, ct);
+    public static EncodedImage Render(RenderSpec spec, CancellationToken ct = default) => Render(spec, (EncodeOptions?)null, ct);
 
     /// <summary>Renders with explicit encoder settings (PNG level, JPEG quality); Transparent/Background come from the spec.</summary>
-    public static EncodedImage Render(RenderSpec spec, EncodeOptions? encoding, CancellationToken ct = default)
+    public static EncodedImage Render(RenderSpec spec, EncodeOptions? encoding, CancellationToken ct = default) =>
+        Render(spec, encoding, null, ct);
+
+    /// <summary>Renders <paramref name="spec"/> reading the sources through <paramref name="datasets"/> (null: open each per call).</summary>
+    public static EncodedImage Render(RenderSpec spec, EncodeOptions? encoding, GdalDatasetPool? datasets, CancellationToken ct = default)
     {
         Validate(spec);
-        var options = (encoding ?? new EncodeOptions()) with { Transparent = spec.Transparent, Background = spec.Background };
+        var options = Options(spec, encoding);
         if (spec.Sources.Count == 0) return Empty(spec, options);
-        var rgba = ComposeRgba(spec, ct);
+        var rgba = ComposeRgba(spec, datasets, ct);
         if (rgba is null) return Empty(spec, options);
         ct.ThrowIfCancellationRequested();
         return ImageEncoder.Encode(rgba, spec.Width, spec.Height, spec.Format, options);
     }
 
     /// <summary>
+    /// Renders a metatile: <paramref name="spec"/> covers <paramref name="columns"/> × <paramref name="rows"/> tiles of
+    /// equal size (its width and height are multiples of them), warped once over the whole extent, then cut and encoded
+    /// tile by tile (row-major; a tile without a drawn pixel is the same empty image a single render gives).
+    /// <paramref name="wanted"/> (row-major, null = all) skips encoding tiles nobody stores; their entry is null.
+    /// With GDAL's approximate transformer (error threshold 0.125 px, the gdalwarp default) a cut tile can pick a
+    /// different nearest source pixel than a single-tile render on a few pixels; see the metatile tests.
+    /// </summary>
+    public static EncodedImage?[] RenderMetatile(RenderSpec spec, int columns, int rows, IReadOnlyList<bool>? wanted = null,
+        EncodeOptions? encoding = null, GdalDatasetPool? datasets = null, CancellationToken ct = default)
+    {
+        Validate(spec);
+        if (columns < 1 || rows < 1 || spec.Width % columns != 0 || spec.Height % rows != 0)
+            throw new ArgumentException($"a {spec.Width}x{spec.Height} metatile cannot be cut into {columns}x{rows} tiles");
+        if (wanted is not null && wanted.Count != columns * rows) throw new ArgumentException("one wanted flag per tile", nameof(wanted));
+        var (tw, th) = (spec.Width / columns, spec.Height / rows);
+        var tileSpec = spec with { Width = tw, Height = th };
+        var options = Options(spec, encoding);
+        var tiles = new EncodedImage?[columns * rows];
+        var rgba = spec.Sources.Count == 0 ? null : ComposeRgba(spec, datasets, ct);
+        var tile = rgba is null ? null : new byte[tw * th * 4];
+        for (var j = 0; j < rows; j++)
+        for (var i = 0; i < columns; i++)
+        {
+            var t = j * columns + i;
+            if (wanted is not null && !wanted[t]) continue;
+            ct.ThrowIfCancellationRequested();
+            if (rgba is null || !Cut(rgba, spec.Width, i * tw, j * th, tw, th, tile!))
+            {
+                tiles[t] = Empty(tileSpec, options);
+                continue;
+            }
+            tiles[t] = ImageEncoder.Encode(tile, tw, th, spec.Format, options);
+        }
+        return tiles;
+    }
+
+    /// <summary>Copies a tile out of the metatile's RGBA; false when none of its pixels is drawn (alpha 0 everywhere).</summary>
+    private static bool Cut(byte[] rgba, int width, int x0, int y0, int tw, int th, byte[] tile)
+    {
+        var any = false;
+        var row = tw * 4;
+        for (var y = 0; y < th; y++)
+        {
+            var src = rgba.AsSpan(((y0 + y) * width + x0) * 4, row);
+            var dst = tile.AsSpan(y * row, row);
+            src.CopyTo(dst);
+            if (!any)
+                for (var a = 3; a < row; a += 4)
+                    if (dst[a] != 0) { any = true; break; }
+        }
+        return any;
+    }
+
+    private static EncodeOptions Options(RenderSpec spec, EncodeOptions? encoding) =>
+        (encoding ?? new EncodeOptions()) with { Transparent = spec.Transparent, Background = spec.Background };
+
+    /// <summary>
     /// The styled, mosaicked RGBA pixels of <paramref name="spec"/> (width × height × 4, straight alpha), or null when no
     /// source has a pixel in the extent.
     /// </summary>
-    public static byte[]? ComposeRgba(RenderSpec spec, CancellationToken ct = default)
+    public static byte[]? ComposeRgba(RenderSpec spec, CancellationToken ct = default) => ComposeRgba(spec, null, ct);
+
+    /// <inheritdoc cref="ComposeRgba(RenderSpec, CancellationToken)"/>
+    public static byte[]? ComposeRgba(RenderSpec spec, GdalDatasetPool? datasets, CancellationToken ct = default)
     {
         Validate(spec);
         var mosaic = new RgbaMosaic(spec.Width, spec.Height);
         for (var s = spec.Sources.Count - 1; s >= 0 && !mosaic.IsComplete; s--)
         {
             ct.ThrowIfCancellationRequested();
-            DrawSource(spec, spec.Sources[s], mosaic, ct);
+            DrawSource(spec, spec.Sources[s], mosaic, datasets, ct);
         }
         return mosaic.Covered == 0 ? null : mosaic.Pixels;
     }
@@ -70,12 +135,30 @@ public static class TileRenderer
         ];
     }
 
-    private static void DrawSource(RenderSpec spec, RenderSource renderSource, RgbaMosaic mosaic, CancellationToken ct)
+    private static void DrawSource(RenderSpec spec, RenderSource renderSource, RgbaMosaic mosaic, GdalDatasetPool? datasets, CancellationToken ct)
     {
-        var path = renderSource.GdalPath;
-        using var source = GdalDataset.Open(path);
+        if (datasets is null)
+        {
+            using var own = GdalDataset.Open(renderSource.GdalPath);
+            DrawSource(spec, own, renderSource, mosaic, ct);
+            return;
+        }
+        using var lease = datasets.Rent(renderSource.GdalPath, renderSource.CacheKey);
+        try
+        {
+            DrawSource(spec, lease.Dataset, renderSource, mosaic, ct);
+        }
+        catch
+        {
+            lease.Discard();
+            throw;
+        }
+    }
+
+    private static void DrawSource(RenderSpec spec, GdalDataset source, RenderSource renderSource, RgbaMosaic mosaic, CancellationToken ct)
+    {
         if (source.GcpCount > 0 && !source.TryGetGeoTransform(out _))
-            throw new NotSupportedException($"'{path}' is georeferenced by GCPs only; render sources must be COGs with a geotransform");
+            throw new NotSupportedException($"'{renderSource.GdalPath}' is georeferenced by GCPs only; render sources must be COGs with a geotransform");
         var style = CompiledStyle.For(spec.Style, source, renderSource.CacheKey);
         using var warped = GdalUtils.WarpToMemory(source, WarpArguments(spec), ct);
         var plane = spec.Width * spec.Height;
@@ -83,6 +166,15 @@ public static class TileRenderer
         var alpha = new byte[plane];
         warped.GetBand(alphaBand).Read<byte>(0, 0, spec.Width, spec.Height, alpha, spec.Width, spec.Height);
         if (!mosaic.CanFillAny(alpha)) return;
+        if (style.Bands.All(b => warped.GetBand(b).DataType == GdalDataType.Byte))
+        {
+            // Byte bands are read as they are (no float conversion); the style maps them through 256-entry tables
+            // computed with the same arithmetic as the float path, so the pixels are identical.
+            var bytes = new byte[plane * style.Bands.Length];
+            warped.Read<byte>(0, 0, spec.Width, spec.Height, bytes, spec.Width, spec.Height, style.Bands);
+            mosaic.Fill(alpha, bytes, plane, style);
+            return;
+        }
         var values = new float[plane * style.Bands.Length];
         warped.Read<float>(0, 0, spec.Width, spec.Height, values, spec.Width, spec.Height, style.Bands);
         mosaic.Fill(alpha, values, plane, style);
@@ -124,6 +216,20 @@ internal sealed class RgbaMosaic(int width, int height)
         for (var i = 0; i < alpha.Length; i++)
             if (alpha[i] != 0 && Pixels[i * 4 + 3] == 0) return true;
         return false;
+    }
+
+    public void Fill(ReadOnlySpan<byte> alpha, ReadOnlySpan<byte> values, int plane, CompiledStyle style)
+    {
+        var pixels = Pixels.AsSpan();
+        var tables = style.ByteTables;
+        for (var i = 0; i < plane; i++)
+        {
+            var o = i * 4;
+            if (alpha[i] == 0 || pixels[o + 3] != 0) continue;
+            if (!tables.Apply(values, plane, i, pixels, o)) continue;
+            pixels[o + 3] = alpha[i];
+            Covered++;
+        }
     }
 
     public void Fill(ReadOnlySpan<byte> alpha, ReadOnlySpan<float> values, int plane, CompiledStyle style)
