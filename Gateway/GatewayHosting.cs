@@ -22,6 +22,9 @@ public static class GatewayHosting
         builder.Configuration.GetSection(GatewayOptions.Section).Bind(gateway);
         // Hot paths stay at Warning: request logging at Information costs most of the cached-tile throughput.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // The hosting diagnostics logger only writes request start/finish (Information); while it is enabled at all,
+        // ASP.NET Core starts an Activity and a logging scope for every request. Off: neither is made.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Prism.Maps;
 
@@ -15,10 +16,31 @@ public sealed class MapBackend(IGrainFactory grains, LayerCatalog layers, TilePl
     public async Task<IReadOnlyList<LayerDescription>> GetLayersAsync(CancellationToken ct = default) =>
         (await layers.GetAsync(ct: ct)).Layers.Select(l => l.Description).ToList();
 
-    public async Task<EncodedImage> GetTileAsync(TileQuery query, CancellationToken ct = default)
+    /// <summary>Most tile requests the plan cache remembers per snapshot; when full it starts over.</summary>
+    public const int PlanCacheCapacity = 50_000;
+
+    private volatile TilePlans? _plans;
+
+    public Task<EncodedImage> GetTileAsync(TileQuery query, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var snapshot = await layers.GetAsync(ct: ct);
+        var snapshot = layers.GetAsync(ct: ct);
+        // The hot path (a cached snapshot and a request seen before): one dictionary lookup, then the tile grain.
+        if (snapshot.IsCompletedSuccessfully && _plans is { } plans && ReferenceEquals(plans.Snapshot, snapshot.Result)
+            && plans.Entries.TryGetValue(query, out var planned))
+            return planned.GetAsync();
+        return GetTileSlowAsync(query, snapshot);
+    }
+
+    /// <summary>
+    /// Resolves the request against the snapshot (layer, style, tile matrix, TIME, products over the tile) and keeps
+    /// the outcome — the empty tile, or the tile grain and its spec — for later requests against the same snapshot:
+    /// everything it reads (layers, styles, products, default time) is fixed per snapshot. Errors and outlines tiles
+    /// (drawn on the fly) are not kept.
+    /// </summary>
+    private async Task<EncodedImage> GetTileSlowAsync(TileQuery query, Task<MapSnapshot> snapshotTask)
+    {
+        var snapshot = await snapshotTask;
         var layer = FindLayer(snapshot, query.Layer);
         var style = ResolveStyle(layer, query.Style);
         var tms = TileMatrixSet.Find(query.TileMatrixSet ?? "")
@@ -30,9 +52,9 @@ public sealed class MapBackend(IGrainFactory grains, LayerCatalog layers, TilePl
         if (query.Col < 0 || query.Col >= tms.MatrixWidth(query.Zoom))
             throw new MapRequestException("TileOutOfRange", $"TileCol {query.Col} is outside 0–{tms.MatrixWidth(query.Zoom) - 1}", "tilecol");
         var time = ResolveTime(layer.Collection, query.Time);
-        if (time is null) return EmptyTiles.Get(query.Format, tms.TileSize);
-
-        if (layer.IsOutlines)
+        PlannedTile planned;
+        if (time is null) planned = PlannedTile.Empty(EmptyTiles.Get(query.Format, tms.TileSize));
+        else if (layer.IsOutlines)
         {
             var products = layer.Collection.Resolve(time.Value, MapGeometry.TileWgs84(tms, query.Zoom, query.Col, query.Row), withoutCoverage: true);
             if (products.Count == 0) return EmptyTiles.Get(query.Format, tms.TileSize);
@@ -43,10 +65,62 @@ public sealed class MapBackend(IGrainFactory grains, LayerCatalog layers, TilePl
                 Format = query.Format, Transparent = query.Format == ImageFormat.Png,
             });
         }
+        else
+        {
+            var plan = planner.Plan(layer.Collection, style, tms, query.Zoom, query.Col, query.Row, time.Value, query.Format);
+            planned = plan is null
+                ? PlannedTile.Empty(EmptyTiles.Get(query.Format, tms.TileSize))
+                : new PlannedTile(grains.GetGrain<ITileGrain>(plan.Key), plan.Spec);
+        }
+        Remember(snapshot, query, planned);
+        return await planned.GetAsync();
+    }
 
-        var plan = planner.Plan(layer.Collection, style, tms, query.Zoom, query.Col, query.Row, time.Value, query.Format);
-        if (plan is null) return EmptyTiles.Get(query.Format, tms.TileSize);
-        return await grains.GetGrain<ITileGrain>(plan.Key).GetAsync(plan.Spec);
+    private void Remember(MapSnapshot snapshot, TileQuery query, PlannedTile planned)
+    {
+        while (true)
+        {
+            var plans = _plans;
+            if (plans is not null && ReferenceEquals(plans.Snapshot, snapshot) && Volatile.Read(ref plans.Count) < PlanCacheCapacity)
+            {
+                if (plans.Entries.TryAdd(query, planned)) Interlocked.Increment(ref plans.Count);
+                return;
+            }
+            // Plans of an older snapshot than the kept one are not kept (a request that raced a reload).
+            if (plans is not null && !ReferenceEquals(plans.Snapshot, snapshot) && plans.Snapshot.LoadedAt > snapshot.LoadedAt) return;
+            // A new snapshot (products registered, replaced or removed) drops every plan made from the old one; a
+            // full cache starts over.
+            Interlocked.CompareExchange(ref _plans, new TilePlans(snapshot), plans);
+        }
+    }
+
+    /// <summary>How many tile plans are kept, all made from <see cref="PlanSnapshot"/> (diagnostics, tests).</summary>
+    public int PlanCount => _plans?.Count ?? 0;
+
+    /// <summary>The layer snapshot the kept tile plans were made from (null before the first tile).</summary>
+    public MapSnapshot? PlanSnapshot => _plans?.Snapshot;
+
+    /// <summary>The tile plans made from one snapshot.</summary>
+    private sealed class TilePlans(MapSnapshot snapshot)
+    {
+        public readonly MapSnapshot Snapshot = snapshot;
+        public readonly ConcurrentDictionary<TileQuery, PlannedTile> Entries = new();
+        public int Count;
+    }
+
+    /// <summary>What a tile request resolves to: the empty tile, or the tile grain (reference kept) and its spec.</summary>
+    private sealed class PlannedTile
+    {
+        private readonly ITileGrain? _grain;
+        private readonly RenderSpec? _spec;
+        private readonly Task<EncodedImage>? _empty;
+
+        public PlannedTile(ITileGrain grain, RenderSpec spec) { _grain = grain; _spec = spec; }
+        private PlannedTile(EncodedImage empty) => _empty = Task.FromResult(empty);
+
+        public static PlannedTile Empty(EncodedImage image) => new(image);
+
+        public Task<EncodedImage> GetAsync() => _empty ?? _grain!.GetAsync(_spec!);
     }
 
     public async Task<EncodedImage> GetMapAsync(MapQuery query, CancellationToken ct = default)

@@ -36,7 +36,9 @@ public static class OwsEndpoints
         {
             var options = sp.GetRequiredService<IOptions<OwsOptions>>().Value;
             var log = sp.GetService<OwsErrorLog>() ?? new OwsErrorLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger<OwsErrorLog>());
-            return new Runtime(new WmtsHandler(options, log), new WmsHandler(options, log));
+            // The backend is a singleton: resolved once from the root services, so a tile request does not create a
+            // request service scope.
+            return new Runtime(new WmtsHandler(options, log, () => sp.GetRequiredService<IMapBackend>()), new WmsHandler(options, log));
         }, LazyThreadSafetyMode.PublicationOnly);
 
         string[] get = [HttpMethods.Get, HttpMethods.Head];

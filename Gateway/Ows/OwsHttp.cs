@@ -17,12 +17,20 @@ public static class OwsHttp
     }
 
     /// <summary>Writes an image with ETag, Cache-Control and X-Prism-Cache; 304 when If-None-Match matches.</summary>
-    public static Task WriteImageAsync(HttpContext ctx, EncodedImage image, int maxAgeSeconds)
+    public static Task WriteImageAsync(HttpContext ctx, EncodedImage image, int maxAgeSeconds) =>
+        WriteImageAsync(ctx, image, CacheControlOf(maxAgeSeconds));
+
+    /// <summary>The Cache-Control value of an image answer kept for <paramref name="maxAgeSeconds"/> (0 = revalidate).</summary>
+    public static string CacheControlOf(int maxAgeSeconds) =>
+        maxAgeSeconds > 0 ? $"public, max-age={maxAgeSeconds}" : "no-cache";
+
+    /// <summary>Writes an image with ETag, the given Cache-Control value and X-Prism-Cache; 304 when If-None-Match matches.</summary>
+    public static Task WriteImageAsync(HttpContext ctx, EncodedImage image, string cacheControl)
     {
         var response = ctx.Response;
         var h = response.Headers;
         h.ETag = image.ETag;
-        h.CacheControl = maxAgeSeconds > 0 ? $"public, max-age={maxAgeSeconds}" : "no-cache";
+        h.CacheControl = cacheControl;
         h[CacheHeader] = image.Source;
         if (EtagMatches(ctx.Request.Headers.IfNoneMatch, image.ETag))
         {

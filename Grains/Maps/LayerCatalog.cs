@@ -90,7 +90,8 @@ public sealed class LayerCatalog(ICatalog catalog, IOptions<MapsOptions> options
     private const int Page = 1000;
     private readonly MapsOptions _options = options.Value;
     private readonly SemaphoreSlim _loading = new(1, 1);
-    private volatile MapSnapshot? _current;
+    /// <summary>The loaded snapshot as a completed task, so the request path hands it out without allocating.</summary>
+    private volatile Task<MapSnapshot>? _current;
     private int _refreshing;
 
     /// <summary>
@@ -98,9 +99,16 @@ public sealed class LayerCatalog(ICatalog catalog, IOptions<MapsOptions> options
     /// background (the request path never waits for the catalog), unless it is older than twice the cache time (or
     /// the cache time is zero, or <paramref name="fresh"/>): then the caller waits for a reload.
     /// </summary>
-    public async Task<MapSnapshot> GetAsync(bool fresh = false, CancellationToken ct = default)
+    public Task<MapSnapshot> GetAsync(bool fresh = false, CancellationToken ct = default)
     {
         var current = _current;
+        if (!fresh && current is not null && DateTime.UtcNow - current.Result.LoadedAt < _options.LayerCacheTime) return current;
+        return GetSlowAsync(fresh, ct);
+    }
+
+    private async Task<MapSnapshot> GetSlowAsync(bool fresh, CancellationToken ct)
+    {
+        var current = _current?.Result;
         var age = current is null ? TimeSpan.MaxValue : DateTime.UtcNow - current.LoadedAt;
         var cacheTime = _options.LayerCacheTime;
         if (!fresh && current is not null && age < cacheTime) return current;
@@ -123,11 +131,11 @@ public sealed class LayerCatalog(ICatalog catalog, IOptions<MapsOptions> options
         await _loading.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var current = _current;
+            var current = _current?.Result;
             // Someone else loaded while we waited: theirs started after our request, so it is fresh enough.
             if (current is not null && current.LoadedAt >= asked) return current;
             var loaded = await LoadAsync(ct).ConfigureAwait(false);
-            _current = loaded;
+            _current = Task.FromResult(loaded);
             return loaded;
         }
         finally

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Http;
 using Prism.Gateway.Ows.Common;
 using Prism.Maps;
@@ -5,8 +6,23 @@ using Prism.Maps;
 namespace Prism.Gateway.Ows.Wmts;
 
 /// <summary>WMTS 1.0.0 requests: GetCapabilities and GetTile (KVP and REST); errors as OWS 1.1 exception reports.</summary>
-public sealed class WmtsHandler(OwsOptions options, OwsErrorLog log)
+public sealed class WmtsHandler(OwsOptions options, OwsErrorLog log, Func<IMapBackend>? backend = null)
 {
+    /// <summary>Most REST tile paths whose decoding is remembered; when full it starts over.</summary>
+    public const int RestPathCacheCapacity = 50_000;
+
+    // Pre-built header values of tile answers (with and without a TIME value).
+    private readonly string _timedCacheControl = OwsHttp.CacheControlOf(options.TileMaxAgeSeconds);
+    private readonly string _defaultTimeCacheControl = OwsHttp.CacheControlOf(options.DefaultTimeMaxAgeSeconds);
+    // Decoding a REST path is a pure function of the path: successful decodings are kept (errors are not).
+    private ConcurrentDictionary<string, TileQuery> _restPaths = new(StringComparer.Ordinal);
+    private int _restPathCount;
+    private IMapBackend? _backend;
+
+    /// <summary>The backend: the one given (a singleton from the root services), else the request's.</summary>
+    private IMapBackend Backend(HttpContext ctx) =>
+        _backend ??= backend?.Invoke() ?? Backend(ctx);
+
     /// <summary>KVP request (<c>/wmts?</c> or <c>/ows?SERVICE=WMTS</c>).</summary>
     public async Task HandleKvpAsync(HttpContext ctx, Kvp kvp, string kvpPath)
     {
@@ -22,10 +38,10 @@ public sealed class WmtsHandler(OwsOptions options, OwsErrorLog log)
                 var accept = kvp["ACCEPTVERSIONS"];
                 if (!string.IsNullOrWhiteSpace(accept) && !accept.Split(',').Any(v => v.Trim() == "1.0.0"))
                     throw new OwsException(OwsExceptionCode.VersionNegotiationFailed, $"None of the versions '{OwsTime.Truncate(accept)}' is supported (1.0.0)", "AcceptVersions");
-                await CapabilitiesAsync(ctx, OwsEndpoints.Backend(ctx), kvpPath);
+                await CapabilitiesAsync(ctx, Backend(ctx), kvpPath);
             }
             else if (request.Equals("GetTile", StringComparison.OrdinalIgnoreCase))
-                await TileAsync(ctx, OwsEndpoints.Backend(ctx), WmtsGetTileDecoder.DecodeKvp(kvp));
+                await TileAsync(ctx, Backend(ctx), WmtsGetTileDecoder.DecodeKvp(kvp));
             else
                 throw new OwsException(OwsExceptionCode.OperationNotSupported, $"Operation '{OwsTime.Truncate(request)}' is not supported (GetCapabilities, GetTile)", "request", 501);
         }
@@ -41,7 +57,7 @@ public sealed class WmtsHandler(OwsOptions options, OwsErrorLog log)
         OwsHttp.Cors(ctx.Response);
         try
         {
-            await CapabilitiesAsync(ctx, OwsEndpoints.Backend(ctx), "/wmts");
+            await CapabilitiesAsync(ctx, Backend(ctx), "/wmts");
         }
         catch (Exception e) when (Handled(ctx, e, out var report))
         {
@@ -55,9 +71,13 @@ public sealed class WmtsHandler(OwsOptions options, OwsErrorLog log)
         OwsHttp.Cors(ctx.Response);
         try
         {
-            var query = WmtsGetTileDecoder.DecodeRest(path) ?? throw new OwsException(OwsExceptionCode.InvalidParameterValue,
-                "Not a WMTS tile path: expected /wmts/1.0.0/{layer}/{style}[/{time}]/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.{png|jpg}", null, 404);
-            await TileAsync(ctx, OwsEndpoints.Backend(ctx), query);
+            if (!_restPaths.TryGetValue(path, out var query))
+            {
+                query = WmtsGetTileDecoder.DecodeRest(path) ?? throw new OwsException(OwsExceptionCode.InvalidParameterValue,
+                    "Not a WMTS tile path: expected /wmts/1.0.0/{layer}/{style}[/{time}]/{TileMatrixSet}/{TileMatrix}/{TileRow}/{TileCol}.{png|jpg}", null, 404);
+                RememberRestPath(path, query);
+            }
+            await TileAsync(ctx, Backend(ctx), query);
         }
         catch (Exception e) when (Handled(ctx, e, out var report))
         {
@@ -72,11 +92,23 @@ public sealed class WmtsHandler(OwsOptions options, OwsErrorLog log)
         await OwsHttp.WriteBytesAsync(ctx, xml, WmtsCapabilitiesEncoder.ContentType);
     }
 
+    private void RememberRestPath(string path, TileQuery query)
+    {
+        var paths = _restPaths;
+        if (Volatile.Read(ref _restPathCount) >= RestPathCacheCapacity)
+        {
+            Interlocked.Exchange(ref _restPaths, new ConcurrentDictionary<string, TileQuery>(StringComparer.Ordinal));
+            Volatile.Write(ref _restPathCount, 0);
+            return;
+        }
+        if (paths.TryAdd(path, query)) Interlocked.Increment(ref _restPathCount);
+    }
+
     private async Task TileAsync(HttpContext ctx, IMapBackend backend, TileQuery query)
     {
         var image = await backend.GetTileAsync(query, ctx.RequestAborted);
         image ??= BlankImages.Tile(query.Format); // defensive: "nothing intersects" may come back as null
-        await OwsHttp.WriteImageAsync(ctx, image, query.Time is null ? options.DefaultTimeMaxAgeSeconds : options.TileMaxAgeSeconds);
+        await OwsHttp.WriteImageAsync(ctx, image, query.Time is null ? _defaultTimeCacheControl : _timedCacheControl);
     }
 
     private bool Handled(HttpContext ctx, Exception e, out OwsException report)
