@@ -23,7 +23,8 @@ public static class DescriptionEncoder
     private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = true };
 
     public static readonly (string Format, string Type)[] Formats =
-        [("atom", OpenSearchEndpoints.AtomType), ("json", OpenSearchEndpoints.GeoJsonType)];
+        [("atom", OpenSearchEndpoints.AtomType), ("json", OpenSearchEndpoints.GeoJsonType), ("rss", FeedEncoders.RssType),
+         ("kml", FeedEncoders.KmlType), ("html", FeedEncoders.HtmlType)];
 
     /// <summary>The template of one search URL: every parameter optional.</summary>
     public static string Template(string searchUrl)

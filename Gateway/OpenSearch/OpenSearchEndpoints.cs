@@ -18,7 +18,7 @@ namespace Prism.Gateway.OpenSearch;
 /// OpenSearch 1.1 with the Geo, Time, EO and Parameter extensions in EOxServer's URL layout:
 /// <c>/opensearch/</c> (description of the collection search), <c>/opensearch/{format}/</c> (collection search),
 /// <c>/opensearch/collections/{id}/</c> (description of the product search), <c>/opensearch/collections/{id}/{format}/</c>
-/// (product search), <c>{format}</c> = <c>atom</c> | <c>json</c>; plus <c>/opensearch/collections/{id}/metadata/{uid}</c>
+/// (product search), <c>{format}</c> = <c>atom</c> | <c>json</c> | <c>rss</c> | <c>kml</c> | <c>html</c>; plus <c>/opensearch/collections/{id}/metadata/{uid}</c>
 /// (the product's metadata document as registered). Every query goes through <see cref="ICatalog"/>.
 /// </summary>
 public static class OpenSearchEndpoints
@@ -70,12 +70,19 @@ public static class OpenSearchEndpoints
 
     private enum Kind { Xml, Atom, Json }
 
+    private static string ContentType(string format) => format switch
+    {
+        "json" => GeoJsonType,
+        "atom" => AtomType,
+        _ => FeedEncoders.ContentType(format),
+    };
+
     private static Kind KindOf(string format) => format == "json" ? Kind.Json : format == "atom" ? Kind.Atom : Kind.Xml;
 
     private static void CheckFormat(string format)
     {
-        if (format is not ("atom" or "json"))
-            throw new OpenSearchException($"unknown format '{OpenSearchException.Echo(format)}' (atom, json)", "format", 404);
+        if (format is not ("atom" or "json" or "rss" or "kml" or "html"))
+            throw new OpenSearchException($"unknown format '{OpenSearchException.Echo(format)}' (atom, json, rss, kml, html)", "format", 404);
     }
 
     private static async Task<CollectionRecord> RequireCollectionAsync(CollectionDirectory directory, string id, CancellationToken ct)
@@ -127,10 +134,14 @@ public static class OpenSearchEndpoints
             }
             var page = matching.Skip(q.Offset).Take(request.Count).ToList();
             var links = Links(ctx, o);
-            var body = kind == Kind.Json
-                ? GeoJsonEncoder.Collections(links, request, matching.Count, page)
-                : AtomEncoder.Collections(links, request, matching.Count, page, $"{o.ShortName} collections");
-            await OwsHttp.WriteBytesAsync(ctx, body, (kind == Kind.Json ? GeoJsonType : AtomType) + "; charset=utf-8");
+            var title = $"{o.ShortName} collections";
+            var body = format switch
+            {
+                "json" => GeoJsonEncoder.Collections(links, request, matching.Count, page),
+                "atom" => AtomEncoder.Collections(links, request, matching.Count, page, title),
+                _ => FeedEncoders.Collections(format, links, request, matching.Count, page, title),
+            };
+            await OwsHttp.WriteBytesAsync(ctx, body, ContentType(format) + "; charset=utf-8");
         }
         catch (Exception e) when (Refusal(e) is { } refusal)
         {
@@ -158,10 +169,14 @@ public static class OpenSearchEndpoints
             var total = await counting;
             var products = await searching;
             var links = Links(ctx, o);
-            var body = kind == Kind.Json
-                ? GeoJsonEncoder.Products(links, collection, request, total, products)
-                : AtomEncoder.Products(links, collection, request, total, products, $"{collection} products");
-            await OwsHttp.WriteBytesAsync(ctx, body, (kind == Kind.Json ? GeoJsonType : AtomType) + "; charset=utf-8");
+            var title = $"{collection} products";
+            var body = format switch
+            {
+                "json" => GeoJsonEncoder.Products(links, collection, request, total, products),
+                "atom" => AtomEncoder.Products(links, collection, request, total, products, title),
+                _ => FeedEncoders.Products(format, links, collection, request, total, products, title),
+            };
+            await OwsHttp.WriteBytesAsync(ctx, body, ContentType(format) + "; charset=utf-8");
         }
         catch (Exception e) when (Refusal(e) is { } refusal)
         {

@@ -58,7 +58,7 @@ public sealed class DescriptionTests(OpenSearchServer server) : IClassFixture<Op
         var (root, _) = await DescriptionAsync("/opensearch/collections/ALL/");
         Assert.True(root.Element(Os + "ShortName")!.Value.Length <= 16);
         var urls = root.Elements(Os + "Url").Where(u => (string?)u.Attribute("rel") == "results").ToList();
-        Assert.Equal(["application/atom+xml", "application/geo+json"], urls.Select(u => (string)u.Attribute("type")!));
+        Assert.Equal(["application/atom+xml", "application/geo+json", "application/rss+xml", "application/vnd.google-earth.kml+xml", "text/html"], urls.Select(u => (string)u.Attribute("type")!));
         foreach (var url in urls)
         {
             var template = (string)url.Attribute("template")!;
