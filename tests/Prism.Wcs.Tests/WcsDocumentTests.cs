@@ -48,18 +48,34 @@ public sealed class WcsDocumentTests(WcsServer server)
             await Cli.ValidateAsync(body, "wcs/wcseo/1.0/wcsEOAll.xsd", $"describe-{id}");
             var d = XDocument.Parse(System.Text.Encoding.UTF8.GetString(body));
             var env = d.Descendants(Gml + "Envelope").First();
-            Assert.Equal("http://www.opengis.net/def/crs/EPSG/0/4326", env.Attribute("srsName")!.Value);
-            Assert.Equal("Lat Long", env.Attribute("axisLabels")!.Value);
             var gt = c.GeoTransform;
             var lower = env.Element(Gml + "lowerCorner")!.Value.Split(' ').Select(double.Parse).ToArray();
             var upper = env.Element(Gml + "upperCorner")!.Value.Split(' ').Select(double.Parse).ToArray();
-            Assert.Equal(gt[3] + c.Height * gt[5], lower[0], 9);
-            Assert.Equal(gt[0], lower[1], 9);
-            Assert.Equal(gt[3], upper[0], 9);
-            Assert.Equal(gt[0] + c.Width * gt[1], upper[1], 9);
-            Assert.Equal($"{c.Width - 1} {c.Height - 1}", d.Descendants(Gml + "high").Single().Value);
             var offsets = d.Descendants(Gml + "offsetVector").Select(o => o.Value).ToList();
-            Assert.Equal([$"0 {Cli.F(gt[1])}", $"{Cli.F(gt[5])} 0"], offsets);
+            if (c.Crs == "EPSG:4326")
+            {
+                // Geographic: EPSG axis order, latitude first.
+                Assert.Equal("http://www.opengis.net/def/crs/EPSG/0/4326", env.Attribute("srsName")!.Value);
+                Assert.Equal("Lat Long", env.Attribute("axisLabels")!.Value);
+                Assert.Equal(gt[3] + c.Height * gt[5], lower[0], 9);
+                Assert.Equal(gt[0], lower[1], 9);
+                Assert.Equal(gt[3], upper[0], 9);
+                Assert.Equal(gt[0] + c.Width * gt[1], upper[1], 9);
+                Assert.Equal([$"0 {Cli.F(gt[1])}", $"{Cli.F(gt[5])} 0"], offsets);
+            }
+            else
+            {
+                // Projected (the UTM test product): easting first.
+                Assert.Equal("EPSG:32634", c.Crs);
+                Assert.Equal("http://www.opengis.net/def/crs/EPSG/0/32634", env.Attribute("srsName")!.Value);
+                Assert.Equal("E N", env.Attribute("axisLabels")!.Value);
+                Assert.Equal(gt[0], lower[0], 6);
+                Assert.Equal(gt[3] + c.Height * gt[5], lower[1], 6);
+                Assert.Equal(gt[0] + c.Width * gt[1], upper[0], 6);
+                Assert.Equal(gt[3], upper[1], 6);
+                Assert.Equal([$"{Cli.F(gt[1])} 0", $"0 {Cli.F(gt[5])}"], offsets);
+            }
+            Assert.Equal($"{c.Width - 1} {c.Height - 1}", d.Descendants(Gml + "high").Single().Value);
             var fields = d.Descendants(Swe + "field").ToList();
             Assert.Equal(c.Bands.Count, fields.Count);
             foreach (var (field, band) in fields.Zip(c.Bands))

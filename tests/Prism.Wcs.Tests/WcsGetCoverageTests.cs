@@ -216,3 +216,101 @@ public sealed class WcsGetCoverageTests(WcsServer server)
         Assert.Contains("0 failed", output, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A coverage in a projected CRS (UTM 34N): E/N axes, native subsets, EPSG:4326 subsets.</summary>
+[Collection(WcsCollection.Name)]
+public sealed class WcsProjectedCoverageTests(WcsServer server)
+{
+    private Prism.Catalog.CoverageRecord Coverage =>
+        server.Products.Single(p => p.Identifier == WcsServer.ProjectedId).Coverages.Single();
+
+    private static string F(double v) => Cli.F(v);
+
+    private async Task<string> SaveAsync(byte[] data)
+    {
+        var path = Path.Combine(server.Folder, $"utm-{Guid.NewGuid():N}.tif");
+        await File.WriteAllBytesAsync(path, data);
+        return path;
+    }
+
+    private static async Task<(int W, int H, string Checksums, string Gt, string Crs)> InfoAsync(string path)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await Cli.OkAsync("gdalinfo", ["-json", "-checksum", path]));
+        var r = doc.RootElement;
+        var size = r.GetProperty("size").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        var sums = string.Join(',', r.GetProperty("bands").EnumerateArray().Select(b => b.GetProperty("checksum").GetInt32()));
+        var gt = string.Join(',', r.GetProperty("geoTransform").EnumerateArray().Select(e => e.GetDouble().ToString("R", CultureInfo.InvariantCulture)));
+        var crs = r.GetProperty("coordinateSystem").GetProperty("wkt").GetString()!;
+        return (size[0], size[1], sums, gt, crs);
+    }
+
+    [Fact]
+    public async Task The_description_names_the_projected_crs_and_its_E_N_axes()
+    {
+        var xml = XDocument.Parse(System.Text.Encoding.UTF8.GetString(await server.GetBytesAsync(
+            $"SERVICE=WCS&VERSION=2.0.1&REQUEST=DescribeCoverage&COVERAGEID={WcsIds.Encode(Coverage.Identifier)}")));
+        XNamespace gml = "http://www.opengis.net/gml/3.2";
+        var envelope = xml.Descendants(gml + "boundedBy").First().Element(gml + "Envelope")!;
+        Assert.Equal("http://www.opengis.net/def/crs/EPSG/0/32634", envelope.Attribute("srsName")!.Value);
+        Assert.Equal("E N", envelope.Attribute("axisLabels")!.Value);
+        var gt = Coverage.GeoTransform;
+        var lower = envelope.Element(gml + "lowerCorner")!.Value.Split(' ').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(gt[0], lower[0], 6);
+        Assert.Equal(gt[3] + Coverage.Height * gt[5], lower[1], 6);
+    }
+
+    [Fact]
+    public async Task A_native_E_N_trim_equals_the_source_pixels_of_the_COG()
+    {
+        var c = Coverage;
+        var gt = c.GeoTransform;
+        var (col, row, w, h) = (500, 700, 200, 150);
+        var e0 = gt[0] + (col + 0.25) * gt[1];
+        var e1 = gt[0] + (col + w - 0.25) * gt[1];
+        var n1 = gt[3] + (row + 0.25) * gt[5];
+        var n0 = gt[3] + (row + h - 0.25) * gt[5];
+        var got = await InfoAsync(await SaveAsync(await server.GetBytesAsync(
+            $"SERVICE=WCS&VERSION=2.0.1&REQUEST=GetCoverage&COVERAGEID={WcsIds.Encode(c.Identifier)}&FORMAT=image/tiff" +
+            $"&SUBSET=E({F(e0)},{F(e1)})&SUBSET=N({F(n0)},{F(n1)})")));
+        var reference = Path.Combine(server.Folder, $"utm-ref-{Guid.NewGuid():N}.tif");
+        await Cli.OkAsync("gdal_translate", ["-q", "-srcwin", $"{col}", $"{row}", $"{w}", $"{h}", server.CogPath(c), reference]);
+        var expected = await InfoAsync(reference);
+        Assert.Equal((w, h), (got.W, got.H));
+        Assert.Equal(expected.Checksums, got.Checksums);
+        Assert.Equal(expected.Gt, got.Gt);
+        Assert.Contains("UTM zone 34N", got.Crs);
+    }
+
+    [Fact]
+    public async Task A_lat_long_subset_in_the_native_output_crs_equals_gdal_projwin()
+    {
+        var c = Coverage;
+        var got = await InfoAsync(await SaveAsync(await server.GetBytesAsync(
+            $"SERVICE=WCS&VERSION=2.0.1&REQUEST=GetCoverage&COVERAGEID={WcsIds.Encode(c.Identifier)}&FORMAT=image/tiff" +
+            "&SUBSETTINGCRS=http://www.opengis.net/def/crs/EPSG/0/4326&OUTPUTCRS=http://www.opengis.net/def/crs/EPSG/0/32634" +
+            "&SUBSET=Lat(40,42)&SUBSET=Long(20,23)")));
+        var reference = Path.Combine(server.Folder, $"utm-ref-{Guid.NewGuid():N}.tif");
+        await Cli.OkAsync("gdal_translate", ["-q", "-projwin_srs", "EPSG:4326", "-projwin", "20", "42", "23", "40", server.CogPath(c), reference]);
+        var expected = await InfoAsync(reference);
+        Assert.Contains("UTM zone 34N", got.Crs);
+        Assert.Equal((expected.W, expected.H), (got.W, got.H));
+        Assert.Equal(expected.Checksums, got.Checksums);
+        Assert.Equal(expected.Gt, got.Gt);
+    }
+
+    [Fact]
+    public async Task A_lat_long_subset_without_output_crs_comes_out_in_the_subsetting_crs()
+    {
+        var got = await InfoAsync(await SaveAsync(await server.GetBytesAsync(
+            $"SERVICE=WCS&VERSION=2.0.1&REQUEST=GetCoverage&COVERAGEID={WcsIds.Encode(Coverage.Identifier)}&FORMAT=image/tiff" +
+            "&SUBSETTINGCRS=http://www.opengis.net/def/crs/EPSG/0/4326&SUBSET=Lat(40,42)&SUBSET=Long(20,23)")));
+        Assert.Contains("WGS 84", got.Crs);
+        Assert.DoesNotContain("UTM", got.Crs);
+        var gt = got.Gt.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        // The output covers the requested box (within a cell).
+        Assert.InRange(gt[0], 19.9, 20.05);
+        Assert.InRange(gt[3], 41.95, 42.1);
+        Assert.InRange(gt[0] + got.W * gt[1], 22.95, 23.1);
+        Assert.InRange(gt[3] + got.H * gt[5], 39.9, 40.05);
+    }
+}

@@ -98,7 +98,57 @@ public sealed class WcsServer : IAsyncLifetime
             var manifest = await pipeline.PreprocessAsync(key, new IngestRequest { Kind = IngestKind.Package, Payload = $"incoming/{name}", Source = "test" }, default);
             products.Add(await pipeline.RegisterAsync(key, new IngestRequest { Kind = IngestKind.RegisterPrefix, Payload = manifest.Prefix!, Source = "test" }, default));
         }
+        // A projected coverage: the first MERIS raster warped to UTM 34N (1 km cells), product type UTM_TEST.
+        var projected = await MakeProjectedPackageAsync(work);
+        await Stores.Input.PutFileAsync("incoming/UTM_TEST.tar", projected);
+        var utm = await pipeline.PreprocessAsync("UTM_TEST", new IngestRequest { Kind = IngestKind.Package, Payload = "incoming/UTM_TEST.tar", Source = "test" }, default);
+        products.Add(await pipeline.RegisterAsync("UTM_TEST", new IngestRequest { Kind = IngestKind.RegisterPrefix, Payload = utm.Prefix!, Source = "test" }, default));
         Products = products;
+    }
+
+    /// <summary>The identifier of the projected (EPSG:32634) product.</summary>
+    public const string ProjectedId = "UTM_TEST_20060816";
+
+    private static async Task<string> MakeProjectedPackageAsync(string work)
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(work, "utm-package")).FullName;
+        var source = Directory.GetFiles(TestEnvironment.Products, "MER_FRS_1P_RGB_20060816*.tar").Single();
+        var unpacked = Directory.CreateDirectory(Path.Combine(work, "utm-source")).FullName;
+        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(source, unpacked, overwriteFiles: true);
+        var tif = Directory.GetFiles(unpacked, "*.tif").Single();
+        var utm = Path.Combine(dir, $"{ProjectedId}.tif");
+        await Cli.OkAsync("gdalwarp", ["-q", "-t_srs", "EPSG:32634", "-tr", "1000", "1000", "-r", "near", "-srcnodata", "0", "-dstnodata", "0", tif, utm]);
+        using var info = System.Text.Json.JsonDocument.Parse(await Cli.OkAsync("gdalinfo", ["-json", utm]));
+        var ring = info.RootElement.GetProperty("wgs84Extent").GetProperty("coordinates")[0].EnumerateArray()
+            .Select(p => $"{p[1].GetDouble().ToString("R", CultureInfo.InvariantCulture)} {p[0].GetDouble().ToString("R", CultureInfo.InvariantCulture)}");
+        await File.WriteAllTextAsync(Path.Combine(dir, $"{ProjectedId}.xml"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <eop:EarthObservation xmlns:gml="http://www.opengis.net/gml/3.2" xmlns:eop="http://www.opengis.net/eop/2.0"
+                xmlns:om="http://www.opengis.net/om/2.0" gml:id="eop_1">
+              <om:phenomenonTime><gml:TimePeriod gml:id="tp_1">
+                <gml:beginPosition>2006-08-16T09:09:29Z</gml:beginPosition><gml:endPosition>2006-08-16T09:12:46Z</gml:endPosition>
+              </gml:TimePeriod></om:phenomenonTime>
+              <om:procedure><eop:EarthObservationEquipment gml:id="equ_1">
+                <eop:platform><eop:Platform><eop:shortName>ENVISAT</eop:shortName></eop:Platform></eop:platform>
+                <eop:instrument><eop:Instrument><eop:shortName>MERIS</eop:shortName></eop:Instrument></eop:instrument>
+                <eop:sensor><eop:Sensor><eop:sensorType>OPTICAL</eop:sensorType></eop:Sensor></eop:sensor>
+              </eop:EarthObservationEquipment></om:procedure>
+              <om:featureOfInterest><eop:Footprint gml:id="fp_1"><eop:multiExtentOf>
+                <gml:MultiSurface gml:id="ms_1" srsName="EPSG:4326"><gml:surfaceMember><gml:Polygon gml:id="p_1">
+                  <gml:exterior><gml:LinearRing><gml:posList>{string.Join(' ', ring)}</gml:posList></gml:LinearRing></gml:exterior>
+                </gml:Polygon></gml:surfaceMember></gml:MultiSurface>
+              </eop:multiExtentOf></eop:Footprint></om:featureOfInterest>
+              <eop:metaDataProperty><eop:EarthObservationMetaData>
+                <eop:identifier>{ProjectedId}</eop:identifier>
+                <eop:acquisitionType>NOMINAL</eop:acquisitionType>
+                <eop:productType>UTM_TEST</eop:productType>
+                <eop:status>ACQUIRED</eop:status>
+              </eop:EarthObservationMetaData></eop:metaDataProperty>
+            </eop:EarthObservation>
+            """);
+        var tar = Path.Combine(work, "UTM_TEST.tar");
+        await System.Formats.Tar.TarFile.CreateFromDirectoryAsync(dir, tar, includeBaseDirectory: false);
+        return tar;
     }
 
     public async Task DisposeAsync()
