@@ -167,7 +167,7 @@ for l in prism_wms_synth prism_wms_meris prism_wmts_synth prism_wmts_meris; do
 done
 echo "one URL of each list answered 200 image/png"
 
-BENCH=("$PEERS/bench-http.py" --duration "$DURATION" --reps "$REPS" --retries "$RETRIES" --quiet-wait "$QUIET" --warmup 2)
+BENCH=("$PEERS/bench-http.py" --duration "$DURATION" --reps "$REPS" --retries "$RETRIES" --quiet-wait "$QUIET" --warmup 4)
 bench() { "${BENCH[@]}" --out "$RESULTS/bench_$1.json" --name "$@" | grep -v '^results:'; }
 
 # --- 1. WMS GetMap --------------------------------------------------------------------------------------------------
