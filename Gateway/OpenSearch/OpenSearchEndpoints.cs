@@ -161,13 +161,9 @@ public static class OpenSearchEndpoints
             var catalog = Catalog(ctx);
             await RequireCollectionAsync(Directory(ctx), collection, ctx.RequestAborted);
             var query = request.Query with { Collection = collection };
-            // The total and the page are independent statements: run them side by side (two connections), so the
-            // response waits for the slower of the two, not for both.
-            var counting = catalog.CountAsync(query with { Limit = 0, Offset = 0 }, ctx.RequestAborted);
-            var searching = request.Count == 0 ? Task.FromResult<IReadOnlyList<ProductRecord>>([]) : catalog.SearchAsync(query, ctx.RequestAborted);
-            await Task.WhenAll(counting, searching);
-            var total = await counting;
-            var products = await searching;
+            var products = request.Count == 0 ? [] : await catalog.SearchAsync(query, ctx.RequestAborted);
+            var total = KnownTotal(query.Offset, request.Count, products.Count)
+                        ?? await catalog.CountAsync(query with { Limit = 0, Offset = 0 }, ctx.RequestAborted);
             var links = Links(ctx, o);
             var title = $"{collection} products";
             var body = format switch
@@ -183,6 +179,16 @@ public static class OpenSearchEndpoints
             await WriteErrorAsync(ctx, kind, refusal);
         }
     }
+
+    /// <summary>
+    /// The total when the page itself tells it: a page with fewer results than asked for is the last one, so the total
+    /// is its offset plus its length (no count over every match — at 100 000 products that count costs as much as the
+    /// search); an empty first page means none. A full page, an empty later page or count=0 need the count.
+    /// </summary>
+    public static long? KnownTotal(int offset, int count, int returned) =>
+        count > 0 && returned > 0 && returned < count ? offset + (long)returned
+        : count > 0 && returned == 0 && offset == 0 ? 0
+        : null;
 
     private static async Task MetadataAsync(HttpContext ctx, string collection, string uid)
     {

@@ -52,3 +52,17 @@ public sealed class LinksTests
         Assert.StartsWith("http://h:1/opensearch/collections/D/atom/?uid=", links.Product(product, "D", shape)[0].Href);
     }
 }
+
+/// <summary>When a page tells the total by itself (and when the count must run).</summary>
+public sealed class KnownTotalTests
+{
+    [Theory]
+    [InlineData(0, 10, 3, 3L)]      // a short first page is the whole result
+    [InlineData(20, 10, 4, 24L)]    // a short later page is the last one
+    [InlineData(0, 10, 0, 0L)]      // an empty first page: nothing matches
+    [InlineData(0, 10, 10, null)]   // a full page: more may follow
+    [InlineData(30, 10, 0, null)]   // an empty later page: the total may be anything up to the offset
+    [InlineData(0, 0, 0, null)]     // count=0 asks for the total only
+    public void Only_a_short_or_empty_first_page_tells_the_total(int offset, int count, int returned, long? expected) =>
+        Assert.Equal(expected, Prism.Gateway.OpenSearch.OpenSearchEndpoints.KnownTotal(offset, count, returned));
+}
