@@ -8,10 +8,18 @@ namespace Prism.Gateway.OpenSearch;
 /// paging links and per-feature service links.</summary>
 public static class GeoJsonEncoder
 {
+    /// <summary>Only what JSON requires is escaped (URLs keep their <c>&amp;</c>): smaller and cheaper to write; the
+    /// documents are served as <c>application/geo+json</c>, never embedded in HTML.</summary>
+    internal static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public static byte[] Products(OpenSearchLinks links, string collection, OpenSearchRequest request, long total, IReadOnlyList<ProductRecord> products)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = false }))
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
             Header(w, links, collection, request, total, products.Count);
             foreach (var p in products)
@@ -70,7 +78,7 @@ public static class GeoJsonEncoder
     public static byte[] Collections(OpenSearchLinks links, OpenSearchRequest request, long total, IReadOnlyList<CollectionRecord> collections)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        using (var w = new Utf8JsonWriter(ms, WriterOptions))
         {
             Header(w, links, null, request, total, collections.Count);
             foreach (var c in collections)

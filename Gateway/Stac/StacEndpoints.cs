@@ -65,7 +65,7 @@ public static class StacEndpoints
     private static IResult Json(JsonNode node, string contentType = StacDocuments.JsonType, int status = 200)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
-        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, Prism.Gateway.OpenSearch.GeoJsonEncoder.WriterOptions))
             node.WriteTo(writer);
         return new Utf8Result(buffer.WrittenMemory, $"{contentType}; charset=utf-8", status);
     }
