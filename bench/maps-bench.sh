@@ -259,7 +259,7 @@ fact vmhwm_wmts_mb "$(vmhwm_mb)"
 fi
 
 # --- summary --------------------------------------------------------------------------------------------------------
-fact server "Release Prism.Gateway (embedded profile, co-hosted silo), GC Server=$GC_SERVER (DOTNET_gcServer ${DOTNET_gcServer:-unset}), GDAL_CACHEMAX ${GDAL_CACHEMAX:-256 MB default}, tile memory cache 256 MiB default, SeedConcurrency 4 default; WMS+seeding unpinned, WMTS run pinned taskset -c 1"
+fact server "Release Prism.Gateway (embedded profile, co-hosted silo), GC Server=$GC_SERVER (DOTNET_gcServer ${DOTNET_gcServer:-unset}), GDAL_CACHEMAX ${GDAL_CACHEMAX:-128 MB default}, tile memory cache ${Prism__Maps__MemoryCacheBytes:-128 MiB default}, SeedConcurrency ${Prism__Maps__SeedConcurrency:-4 default}, SeedMetatile ${Prism__Maps__SeedMetatile:-4 default}; WMS+seeding unpinned, WMTS run pinned taskset -c 1"
 fact peers "MapServer 8 lighttpd + 4 FastCGI mapserv (GDAL_CACHEMAX=256), unpinned; MapCache 1.14 Apache mpm_event pinned to cpu 1, disk cache seeded; wrk pinned to cpu 0 for cache hits"
 {
   python3 "$ROOT/bench/maps/summary.py" "$RESULTS" "$FACTS"
