@@ -96,6 +96,45 @@ public static class GeoJson
 
     private static StacException Bad(string message) => StacException.BadParameter(message);
 
+    /// <summary>Writes a parsed catalog footprint as the GeoJSON geometry <see cref="FromFootprint"/> builds (a Polygon
+    /// when it has one part, else a MultiPolygon; the same coordinates in the same order).</summary>
+    public static void WriteGeometry(Utf8JsonWriter writer, Footprint footprint)
+    {
+        static void Rings(Utf8JsonWriter writer, IReadOnlyList<Footprint.Ring> rings)
+        {
+            writer.WriteStartArray();
+            foreach (var ring in rings)
+            {
+                writer.WriteStartArray();
+                for (var i = 0; i < ring.X.Length; i++)
+                {
+                    writer.WriteStartArray();
+                    writer.WriteNumberValue(ring.X[i]);
+                    writer.WriteNumberValue(ring.Y[i]);
+                    writer.WriteEndArray();
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteEndArray();
+        }
+        writer.WriteStartObject();
+        if (footprint.Polygons.Count == 1)
+        {
+            writer.WriteString("type", "Polygon");
+            writer.WritePropertyName("coordinates");
+            Rings(writer, footprint.Polygons[0]);
+        }
+        else
+        {
+            writer.WriteString("type", "MultiPolygon");
+            writer.WritePropertyName("coordinates");
+            writer.WriteStartArray();
+            foreach (var polygon in footprint.Polygons) Rings(writer, polygon);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
+    }
+
     /// <summary>A catalog footprint (POLYGON/MULTIPOLYGON WKT) as a GeoJSON geometry (a Polygon when it has one part)
     /// and its bbox.</summary>
     public static (JsonObject Geometry, double[] Bbox) FromFootprint(string wkt)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Prism.Catalog;
 
@@ -138,12 +139,7 @@ public sealed class StacDocuments(StacOptions options, string baseUrl)
             properties["eo:cloud_cover"] = cloud;
             extensions.Add(EoExtension);
         }
-        var orbitState = p.OrbitDirection?.Trim().ToLowerInvariant() switch
-        {
-            "ascending" => "ascending",
-            "descending" => "descending",
-            _ => null,
-        };
+        var orbitState = OrbitState(p);
         if (p.OrbitNumber is { } orbit && orbit >= 0) properties["sat:absolute_orbit"] = orbit;
         if (orbitState is not null) properties["sat:orbit_state"] = orbitState;
         if (properties.ContainsKey("sat:absolute_orbit") || orbitState is not null) extensions.Add(SatExtension);
@@ -171,14 +167,10 @@ public sealed class StacDocuments(StacOptions options, string baseUrl)
             };
         }
         var time = $"{Time(p.BeginTime)}/{Time(p.EndTime)}";
-        var (w, s, e, n) = (bbox[0], bbox[1], bbox[2], bbox[3]);
-        var (width, height) = PreviewSize(e - w, n - s);
-        var getMap = $"{BaseUrl}/ows?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={Esc(collection)}&STYLES=&CRS=CRS:84"
-                     + $"&BBOX={Num(w)},{Num(s)},{Num(e)},{Num(n)}&WIDTH={width}&HEIGHT={height}&FORMAT=image/png&TRANSPARENT=TRUE"
-                     + $"&TIME={Esc(time)}";
+        var getMap = GetMapUrl(collection, bbox[0], bbox[1], bbox[2], bbox[3], time);
         assets["wms"] = new JsonObject
         {
-            ["href"] = getMap, ["type"] = "image/png", ["title"] = "WMS GetMap of the collection layer at the item's time",
+            ["href"] = getMap, ["type"] = "image/png", ["title"] = WmsAssetTitle,
             ["roles"] = new JsonArray("overview", "visual"),
         };
         var wmts = Link("wmts", $"{BaseUrl}/wmts/1.0.0/WMTSCapabilities.xml", "application/xml", "WMTS capabilities");
@@ -205,6 +197,177 @@ public sealed class StacDocuments(StacOptions options, string baseUrl)
             ["assets"] = assets,
         };
         return item;
+    }
+
+    private const string WmsAssetTitle = "WMS GetMap of the collection layer at the item's time";
+
+    private static string? OrbitState(ProductRecord p) => p.OrbitDirection?.Trim().ToLowerInvariant() switch
+    {
+        "ascending" => "ascending",
+        "descending" => "descending",
+        _ => null,
+    };
+
+    private string GetMapUrl(string collection, double w, double s, double e, double n, string time)
+    {
+        var (width, height) = PreviewSize(e - w, n - s);
+        return $"{BaseUrl}/ows?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS={Esc(collection)}&STYLES=&CRS=CRS:84"
+               + $"&BBOX={Num(w)},{Num(s)},{Num(e)},{Num(n)}&WIDTH={width}&HEIGHT={height}&FORMAT=image/png&TRANSPARENT=TRUE"
+               + $"&TIME={Esc(time)}";
+    }
+
+    /// <summary>Writes a FeatureCollection of <paramref name="products"/> (each as <see cref="WriteItem"/> writes it,
+    /// in <paramref name="collectionOf"/>'s collection), then <paramref name="links"/> and <c>numberReturned</c>:
+    /// the document item search and collection items answer with, without building a DOM per item.</summary>
+    public void WriteItemCollection(Utf8JsonWriter writer, IEnumerable<ProductRecord> products, Func<ProductRecord, string> collectionOf, JsonArray links)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "FeatureCollection");
+        writer.WritePropertyName("features");
+        writer.WriteStartArray();
+        var count = 0;
+        foreach (var p in products)
+        {
+            WriteItem(writer, p, collectionOf(p));
+            count++;
+        }
+        writer.WriteEndArray();
+        writer.WritePropertyName("links");
+        links.WriteTo(writer);
+        writer.WriteNumber("numberReturned", count);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteLink(Utf8JsonWriter writer, string rel, string href, string type, string? title = null, bool end = true)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("rel", rel);
+        writer.WriteString("href", href);
+        writer.WriteString("type", type);
+        if (title is not null) writer.WriteString("title", title);
+        if (end) writer.WriteEndObject();
+    }
+
+    /// <summary>Writes the STAC Item <see cref="Item"/> builds (the same members in the same order, the same values)
+    /// straight to <paramref name="writer"/>.</summary>
+    public void WriteItem(Utf8JsonWriter writer, ProductRecord p, string collection)
+    {
+        var footprint = Footprint.Parse(p.FootprintWkt);
+        var box = footprint.Box;
+        var begin = Time(p.BeginTime);
+        var end = Time(p.EndTime);
+        var cloud = p.CloudCover is { } c && double.IsFinite(c) && c is >= 0 and <= 100 ? c : (double?)null;
+        var orbit = p.OrbitNumber is { } o && o >= 0 ? o : (int?)null;
+        var orbitState = OrbitState(p);
+
+        writer.WriteStartObject();
+        writer.WriteString("type", "Feature");
+        writer.WriteString("stac_version", StacVersion);
+        writer.WritePropertyName("stac_extensions");
+        writer.WriteStartArray();
+        if (cloud is not null) writer.WriteStringValue(EoExtension);
+        if (orbit is not null || orbitState is not null) writer.WriteStringValue(SatExtension);
+        writer.WriteEndArray();
+        writer.WriteString("id", p.Identifier);
+        writer.WriteString("collection", collection);
+        writer.WritePropertyName("geometry");
+        GeoJson.WriteGeometry(writer, footprint);
+        writer.WritePropertyName("bbox");
+        writer.WriteStartArray();
+        writer.WriteNumberValue(box.MinX);
+        writer.WriteNumberValue(box.MinY);
+        writer.WriteNumberValue(box.MaxX);
+        writer.WriteNumberValue(box.MaxY);
+        writer.WriteEndArray();
+
+        writer.WritePropertyName("properties");
+        writer.WriteStartObject();
+        writer.WriteNull("datetime");
+        writer.WriteString("start_datetime", begin);
+        writer.WriteString("end_datetime", end);
+        if (p.Platform is { Length: > 0 } platform) writer.WriteString("platform", platform);
+        if (p.Instrument is { Length: > 0 } instrument)
+        {
+            writer.WritePropertyName("instruments");
+            writer.WriteStartArray();
+            writer.WriteStringValue(instrument);
+            writer.WriteEndArray();
+        }
+        if (ConstellationOf(p.Platform) is { } constellation) writer.WriteString("constellation", constellation);
+        if (cloud is { } cloudCover) writer.WriteNumber("eo:cloud_cover", cloudCover);
+        if (orbit is { } absoluteOrbit) writer.WriteNumber("sat:absolute_orbit", absoluteOrbit);
+        if (orbitState is not null) writer.WriteString("sat:orbit_state", orbitState);
+        writer.WriteString("prism:product_type", p.ProductType);
+        void Add(string name, string? value) { if (!string.IsNullOrEmpty(value)) writer.WriteString(name, value); }
+        Add("prism:sensor_type", p.SensorType);
+        Add("prism:acquisition_type", p.AcquisitionType);
+        Add("prism:processing_center", p.ProcessingCenter);
+        Add("prism:status", p.Status);
+        if (p.Properties.Count > 0)
+        {
+            // The named members above win over a free property of the same name (as JsonObject.TryAdd does).
+            bool Taken(string name) => name switch
+            {
+                "product_type" => true,
+                "sensor_type" => !string.IsNullOrEmpty(p.SensorType),
+                "acquisition_type" => !string.IsNullOrEmpty(p.AcquisitionType),
+                "processing_center" => !string.IsNullOrEmpty(p.ProcessingCenter),
+                "status" => !string.IsNullOrEmpty(p.Status),
+                _ => false,
+            };
+            foreach (var (name, value) in p.Properties.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                if (!string.IsNullOrEmpty(name) && name.Length <= 100 && !Taken(name)) writer.WriteString($"prism:{name}", value);
+        }
+        if (p.UpdatedAt is { } updated) writer.WriteString("updated", Time(updated));
+        writer.WriteEndObject();
+
+        var collectionUrl = $"{Root}/collections/{Esc(collection)}";
+        var self = $"{collectionUrl}/items/{Esc(p.Identifier)}";
+        var time = $"{begin}/{end}";
+        writer.WritePropertyName("links");
+        writer.WriteStartArray();
+        WriteLink(writer, "self", self, GeoJsonType);
+        WriteLink(writer, "parent", collectionUrl, JsonType);
+        WriteLink(writer, "collection", collectionUrl, JsonType);
+        WriteLink(writer, "root", Root, JsonType);
+        WriteLink(writer, "wmts", $"{BaseUrl}/wmts/1.0.0/WMTSCapabilities.xml", "application/xml", "WMTS capabilities", end: false);
+        writer.WriteString("wmts:layer", collection);
+        writer.WritePropertyName("wmts:dimensions");
+        writer.WriteStartObject();
+        writer.WriteString("TIME", time);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+
+        writer.WritePropertyName("assets");
+        writer.WriteStartObject();
+        foreach (var (key, coverage) in AssetsOf(p))
+        {
+            writer.WritePropertyName(key);
+            writer.WriteStartObject();
+            writer.WriteString("href", $"{self}/assets/{Esc(key)}");
+            writer.WriteString("type", CogType);
+            writer.WriteString("title", coverage.Identifier);
+            writer.WritePropertyName("roles");
+            writer.WriteStartArray();
+            writer.WriteStringValue("data");
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WritePropertyName("wms");
+        writer.WriteStartObject();
+        writer.WriteString("href", GetMapUrl(collection, box.MinX, box.MinY, box.MaxX, box.MaxY, time));
+        writer.WriteString("type", "image/png");
+        writer.WriteString("title", WmsAssetTitle);
+        writer.WritePropertyName("roles");
+        writer.WriteStartArray();
+        writer.WriteStringValue("overview");
+        writer.WriteStringValue("visual");
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+
+        writer.WriteEndObject();
     }
 
     private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -70,14 +70,84 @@ public static class StacEndpoints
         return new Utf8Result(buffer.WrittenMemory, $"{contentType}; charset=utf-8", status);
     }
 
-    private sealed class Utf8Result(ReadOnlyMemory<byte> body, string contentType, int status) : IResult
+    /// <summary>A FeatureCollection of the first <paramref name="limit"/> products written straight as UTF-8 into a
+    /// pooled buffer (no DOM per item; the buffer goes back to the pool once the body is sent).</summary>
+    private static IResult ItemCollection(StacDocuments docs, IReadOnlyList<ProductRecord> page, int limit,
+        Func<ProductRecord, string> collectionOf, JsonArray links)
     {
-        public Task ExecuteAsync(HttpContext http)
+        var count = Math.Min(page.Count, limit);
+        var buffer = new PooledBufferWriter(Math.Clamp(4096 + count * 3072, 16 * 1024, 1024 * 1024));
+        try
         {
-            http.Response.StatusCode = status;
-            http.Response.ContentType = contentType;
-            http.Response.ContentLength = body.Length;
-            return http.Response.Body.WriteAsync(body).AsTask();
+            using (var writer = new Utf8JsonWriter(buffer, Prism.Gateway.OpenSearch.GeoJsonEncoder.WriterOptions))
+                docs.WriteItemCollection(writer, page.Take(count), collectionOf, links);
+            return new Utf8Result(buffer.WrittenMemory, $"{StacDocuments.GeoJsonType}; charset=utf-8", StatusCodes.Status200OK, buffer);
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class Utf8Result(ReadOnlyMemory<byte> body, string contentType, int status, IDisposable? owner = null) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            try
+            {
+                http.Response.StatusCode = status;
+                http.Response.ContentType = contentType;
+                http.Response.ContentLength = body.Length;
+                await http.Response.Body.WriteAsync(body, http.RequestAborted);
+            }
+            finally { owner?.Dispose(); }
+        }
+    }
+
+    /// <summary>An <see cref="System.Buffers.IBufferWriter{T}"/> over arrays rented from the shared pool.</summary>
+    private sealed class PooledBufferWriter(int initialCapacity) : System.Buffers.IBufferWriter<byte>, IDisposable
+    {
+        private byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(initialCapacity);
+        private int written;
+
+        public ReadOnlyMemory<byte> WrittenMemory => buffer.AsMemory(0, written);
+
+        public void Advance(int count)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(count);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(count, buffer.Length - written);
+            written += count;
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Ensure(sizeHint);
+            return buffer.AsMemory(written);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            Ensure(sizeHint);
+            return buffer.AsSpan(written);
+        }
+
+        private void Ensure(int sizeHint)
+        {
+            sizeHint = Math.Max(sizeHint, 1);
+            if (buffer.Length - written >= sizeHint) return;
+            var grown = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, written + sizeHint));
+            buffer.AsSpan(0, written).CopyTo(grown);
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            buffer = grown;
+        }
+
+        public void Dispose()
+        {
+            var rented = buffer;
+            buffer = [];
+            written = 0;
+            if (rented.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
@@ -135,7 +205,7 @@ public static class StacEndpoints
             StacDocuments.Link("collection", $"{docs.Root}/collections/{StacDocuments.Esc(collectionId)}", StacDocuments.JsonType),
         };
         AddGetPaging(links, self, http.Request.Query, search, page.Count);
-        return Json(ItemCollection(docs, page.Take(search.Limit), _ => collectionId, links), StacDocuments.GeoJsonType);
+        return ItemCollection(docs, page, search.Limit, _ => collectionId, links);
     }
 
     private static async Task<IResult> Item(string collectionId, string itemId, HttpContext http, ICatalog catalog,
@@ -179,7 +249,7 @@ public static class StacEndpoints
             StacDocuments.Link("root", docs.Root, StacDocuments.JsonType),
         };
         AddGetPaging(links, self, http.Request.Query, search, page.Count);
-        return Json(ItemCollection(docs, page.Take(search.Limit), p => CollectionFor(p, search), links), StacDocuments.GeoJsonType);
+        return ItemCollection(docs, page, search.Limit, p => CollectionFor(p, search), links);
     }
 
     private static async Task<IResult> SearchPost(HttpContext http, ICatalog catalog, IOptions<StacOptions> options, CancellationToken ct)
@@ -210,7 +280,7 @@ public static class StacEndpoints
             next["merge"] = false;
             links.Add(next);
         }
-        return Json(ItemCollection(docs, page.Take(search.Limit), p => CollectionFor(p, search), links), StacDocuments.GeoJsonType);
+        return ItemCollection(docs, page, search.Limit, p => CollectionFor(p, search), links);
     }
 
     /// <summary>The collection an item of a search is shown in: the first of the requested ones it belongs to.</summary>
@@ -228,18 +298,5 @@ public static class StacEndpoints
         }
         if (fetched > search.Limit) links.Add(StacDocuments.Link("next", With(search.Offset + search.Limit), StacDocuments.GeoJsonType));
         if (search.Offset > 0) links.Add(StacDocuments.Link("prev", With(Math.Max(0, search.Offset - search.Limit)), StacDocuments.GeoJsonType));
-    }
-
-    private static JsonObject ItemCollection(StacDocuments docs, IEnumerable<ProductRecord> products, Func<ProductRecord, string> collectionOf, JsonArray links)
-    {
-        var features = new JsonArray();
-        foreach (var p in products) features.Add(docs.Item(p, collectionOf(p)));
-        return new JsonObject
-        {
-            ["type"] = "FeatureCollection",
-            ["features"] = features,
-            ["links"] = links,
-            ["numberReturned"] = features.Count,
-        };
     }
 }
