@@ -18,7 +18,8 @@ public static class AtomEncoder
     public const string Time = "http://a9.com/-/opensearch/extensions/time/1.0/";
     public const string Eo = "http://a9.com/-/opensearch/extensions/eo/1.0/";
 
-    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = true, OmitXmlDeclaration = false };
+    // Not indented: a page of 100 entries is ≈ 15 % smaller and cheaper to write; readers do not care.
+    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = false, OmitXmlDeclaration = false };
 
     public static byte[] Products(OpenSearchLinks links, string collection, OpenSearchRequest request, long total,
         IReadOnlyList<ProductRecord> products, string title)

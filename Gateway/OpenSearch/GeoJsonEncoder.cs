@@ -59,6 +59,7 @@ public static class GeoJsonEncoder
                 if (p.AcquisitionType is not null) w.WriteString("acquisitionType", p.AcquisitionType);
                 if (p.ProcessingCenter is not null) w.WriteString("processingCenter", p.ProcessingCenter);
                 if (p.Status is not null) w.WriteString("status", p.Status);
+                if (p.Properties.Count > 0)
                 foreach (var (k, v) in p.Properties.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                     if (k is not ("identifier" or "title" or "updated" or "date" or "links" or "collections" or "coverages"))
                         w.WriteString(k, v);

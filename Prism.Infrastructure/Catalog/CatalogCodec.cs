@@ -97,7 +97,7 @@ internal static class CatalogCodec
         JsonSerializer.Serialize(properties ?? new Dictionary<string, string>(), Json);
 
     internal static IReadOnlyDictionary<string, string> PropertiesFromJson(string? json) =>
-        string.IsNullOrEmpty(json)
+        string.IsNullOrEmpty(json) || json == "{}"
             ? new Dictionary<string, string>()
             : JsonSerializer.Deserialize<Dictionary<string, string>>(json, Json) ?? new Dictionary<string, string>();
 
