@@ -24,8 +24,17 @@ public static class AtomEncoder
     public static byte[] Products(OpenSearchLinks links, string collection, OpenSearchRequest request, long total,
         IReadOnlyList<ProductRecord> products, string title)
     {
-        using var ms = new MemoryStream();
-        using (var w = XmlWriter.Create(ms, Settings))
+        using var buffer = new Http.PooledBuffer();
+        WriteProducts(buffer, links, collection, request, total, products, title);
+        return buffer.WrittenMemory.ToArray();
+    }
+
+    /// <summary>The product search feed written into <paramref name="output"/>.</summary>
+    public static void WriteProducts(Http.PooledBuffer output, OpenSearchLinks links, string collection, OpenSearchRequest request, long total,
+        IReadOnlyList<ProductRecord> products, string title)
+    {
+        using var stream = output.AsStream();
+        using (var w = XmlWriter.Create(stream, Settings))
         {
             Header(w, links, collection, request, total, title);
             foreach (var p in products)
@@ -51,7 +60,6 @@ public static class AtomEncoder
             }
             w.WriteEndElement();
         }
-        return ms.ToArray();
     }
 
     public static byte[] Collections(OpenSearchLinks links, OpenSearchRequest request, long total,

@@ -18,8 +18,15 @@ public static class GeoJsonEncoder
 
     public static byte[] Products(OpenSearchLinks links, string collection, OpenSearchRequest request, long total, IReadOnlyList<ProductRecord> products)
     {
-        using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, WriterOptions))
+        using var buffer = new Http.PooledBuffer();
+        WriteProducts(buffer, links, collection, request, total, products);
+        return buffer.WrittenMemory.ToArray();
+    }
+
+    /// <summary>The product search result written into <paramref name="output"/>.</summary>
+    public static void WriteProducts(System.Buffers.IBufferWriter<byte> output, OpenSearchLinks links, string collection, OpenSearchRequest request, long total, IReadOnlyList<ProductRecord> products)
+    {
+        using (var w = new Utf8JsonWriter(output, WriterOptions))
         {
             Header(w, links, collection, request, total, products.Count);
             foreach (var p in products)
@@ -73,7 +80,6 @@ public static class GeoJsonEncoder
             w.WriteEndArray();
             w.WriteEndObject();
         }
-        return ms.ToArray();
     }
 
     public static byte[] Collections(OpenSearchLinks links, OpenSearchRequest request, long total, IReadOnlyList<CollectionRecord> collections)

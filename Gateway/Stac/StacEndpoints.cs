@@ -76,7 +76,7 @@ public static class StacEndpoints
         Func<ProductRecord, string> collectionOf, JsonArray links)
     {
         var count = Math.Min(page.Count, limit);
-        var buffer = new PooledBufferWriter(Math.Clamp(4096 + count * 3072, 16 * 1024, 1024 * 1024));
+        var buffer = new Prism.Gateway.Http.PooledBuffer(Math.Clamp(4096 + count * 3072, 16 * 1024, 1024 * 1024));
         try
         {
             using (var writer = new Utf8JsonWriter(buffer, Prism.Gateway.OpenSearch.GeoJsonEncoder.WriterOptions))
@@ -102,52 +102,6 @@ public static class StacEndpoints
                 await http.Response.Body.WriteAsync(body, http.RequestAborted);
             }
             finally { owner?.Dispose(); }
-        }
-    }
-
-    /// <summary>An <see cref="System.Buffers.IBufferWriter{T}"/> over arrays rented from the shared pool.</summary>
-    private sealed class PooledBufferWriter(int initialCapacity) : System.Buffers.IBufferWriter<byte>, IDisposable
-    {
-        private byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(initialCapacity);
-        private int written;
-
-        public ReadOnlyMemory<byte> WrittenMemory => buffer.AsMemory(0, written);
-
-        public void Advance(int count)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(count);
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(count, buffer.Length - written);
-            written += count;
-        }
-
-        public Memory<byte> GetMemory(int sizeHint = 0)
-        {
-            Ensure(sizeHint);
-            return buffer.AsMemory(written);
-        }
-
-        public Span<byte> GetSpan(int sizeHint = 0)
-        {
-            Ensure(sizeHint);
-            return buffer.AsSpan(written);
-        }
-
-        private void Ensure(int sizeHint)
-        {
-            sizeHint = Math.Max(sizeHint, 1);
-            if (buffer.Length - written >= sizeHint) return;
-            var grown = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, written + sizeHint));
-            buffer.AsSpan(0, written).CopyTo(grown);
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-            buffer = grown;
-        }
-
-        public void Dispose()
-        {
-            var rented = buffer;
-            buffer = [];
-            written = 0;
-            if (rented.Length > 0) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
