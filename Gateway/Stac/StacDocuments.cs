@@ -30,8 +30,8 @@ public sealed class StacDocuments(StacOptions options, string baseUrl)
 
     public static string Esc(string segment) => Uri.EscapeDataString(segment);
 
-    public static string Time(DateTimeOffset t) =>
-        t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+    /// <summary>RFC 3339 UTC, the fraction only as long as needed (the same text as the OpenSearch times).</summary>
+    public static string Time(DateTimeOffset t) => Prism.Gateway.OpenSearch.OpenSearchLinks.Iso(t);
 
     public static JsonObject Link(string rel, string href, string type, string? title = null)
     {

@@ -53,6 +53,33 @@ public sealed class LinksTests
     }
 }
 
+/// <summary>Links of products with fractional times and odd footprints carry exactly the escaped ISO interval and the
+/// round-trip numbers.</summary>
+public sealed class FractionalLinkTests
+{
+    [Theory]
+    [InlineData("2005-03-31T07:59:36.409Z", "2005-03-31T08:00:36.342Z", 17.123456789012345, -33.25)]
+    [InlineData("2020-01-01T00:00:00.0000001Z", "2020-12-31T23:59:59.9999999Z", 0.1, 1e-7)]
+    public void Time_and_bbox_in_the_links_equal_the_plain_formatting(string begin, string end, double lon, double lat)
+    {
+        var b = DateTimeOffset.Parse(begin, System.Globalization.CultureInfo.InvariantCulture);
+        var e = DateTimeOffset.Parse(end, System.Globalization.CultureInfo.InvariantCulture);
+        FormattableString wkt = $"POLYGON(({lon} {lat},{lon + 1.5} {lat},{lon + 1.5} {lat + 0.75},{lon} {lat}))";
+        var product = new ProductRecord
+        {
+            Identifier = "P", ProductType = "T", Collections = ["C"], BeginTime = b, EndTime = e,
+            FootprintWkt = wkt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var shape = GeoWkt.Parse(product.FootprintWkt, footprint: true);
+        var icon = new OpenSearchLinks("http://h").Product(product, "C", shape).Single(l => l.Rel == "icon").Href;
+        var time = Uri.EscapeDataString($"{OpenSearchLinks.Iso(b)}/{OpenSearchLinks.Iso(e)}");
+        var (w, s, east, n) = shape.Box();
+        static string R(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"&bbox={R(s)},{R(w)},{R(n)},{R(east)}&", icon);
+        Assert.EndsWith($"&time={time}", icon);
+    }
+}
+
 /// <summary>When a page tells the total by itself (and when the count must run).</summary>
 public sealed class KnownTotalTests
 {
