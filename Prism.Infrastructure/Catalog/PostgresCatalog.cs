@@ -290,19 +290,20 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
     /// <summary>
     /// Loads whole records for the products selected by <paramref name="clause"/> (after WHERE; may order, limit or
     /// lock), in one statement and one round trip: the page is selected first, then each of its rows gets its
-    /// collections (an array), coverages and browses (JSON arrays in ordinal order) from correlated sub-selects,
-    /// so the child tables are read for the page's rows only.
+    /// coverages and browses (JSON arrays in ordinal order) from correlated sub-selects, so the child tables are read
+    /// for the page's rows only. Collections come as the row's <c>collection_ids</c> (in ordinal order), named from
+    /// <see cref="_collectionNames"/> (a sub-select per row cost ≈ 1 ms per page of 100).
     /// </summary>
-    private static async Task<List<ProductRecord>> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string clause,
+    private async Task<List<ProductRecord>> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string clause,
         IReadOnlyList<NpgsqlParameter> parameters, CancellationToken ct)
     {
         var list = new List<ProductRecord>();
+        var collectionIds = new List<long[]>();
         await using var cmd = new NpgsqlCommand($"""
             SELECT s.identifier, s.type_name, s.begin_time, s.end_time, s.footprint_wkt, s.platform, s.instrument,
                 s.sensor_type, s.cloud_cover, s.orbit_number, s.orbit_direction, s.acquisition_type,
                 s.processing_center, s.status, s.properties_json, s.raw_metadata, s.prefix, s.updated_at,
-                ARRAY(SELECT c.identifier FROM product_collections pc JOIN collections c ON c.id = pc.collection_id
-                      WHERE pc.product_id = s.id ORDER BY pc.ordinal),
+                s.collection_ids,
                 (SELECT json_agg(json_build_array(v.identifier, v.location, v.width, v.height, v.crs, v.geotransform, v.bands)
                         ORDER BY v.ordinal) FROM coverages v WHERE v.product_id = s.id)::text,
                 (SELECT json_agg(json_build_array(b.type, b.location) ORDER BY b.ordinal)
@@ -311,7 +312,7 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
                 SELECT p.id, p.identifier, t.name AS type_name, p.begin_time, p.end_time,
                     ST_AsText(p.footprint) AS footprint_wkt, p.platform, p.instrument, p.sensor_type, p.cloud_cover,
                     p.orbit_number, p.orbit_direction, p.acquisition_type, p.processing_center, p.status,
-                    p.properties::text AS properties_json, p.raw_metadata, p.prefix, p.updated_at
+                    p.properties::text AS properties_json, p.raw_metadata, p.prefix, p.updated_at, p.collection_ids
                 FROM products p JOIN product_types t ON t.id = p.product_type_id
                 WHERE {clause}
             ) s
@@ -341,12 +342,45 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
                 RawMetadata = NullableString(r, 15),
                 Prefix = NullableString(r, 16),
                 UpdatedAt = CatalogCodec.FromUtc(r.GetFieldValue<DateTime>(17)),
-                Collections = r.GetFieldValue<string[]>(18),
+                Collections = [],
                 Coverages = r.IsDBNull(19) ? [] : CoveragesFromJson(r.GetString(19)),
                 Browses = r.IsDBNull(20) ? [] : BrowsesFromJson(r.GetString(20)),
             });
+            collectionIds.Add(r.GetFieldValue<long[]>(18));
+        }
+        await r.DisposeAsync().ConfigureAwait(false);
+        if (list.Count == 0) return list;
+
+        var names = _collectionNames;
+        if (collectionIds.Any(ids => ids.Any(id => !names.ContainsKey(id))))
+            names = await ReloadCollectionNamesAsync(conn, tx, ct).ConfigureAwait(false);
+        for (var i = 0; i < list.Count; i++)
+        {
+            var ids = collectionIds[i];
+            if (ids.Length == 0) continue;
+            var named = new string[ids.Length];
+            for (var k = 0; k < ids.Length; k++)
+                named[k] = names.TryGetValue(ids[k], out var name) ? name
+                    : throw new InvalidOperationException($"collection id {ids[k]} of '{list[i].Identifier}' is not in the collections table");
+            list[i] = list[i] with { Collections = named };
         }
         return list;
+    }
+
+    /// <summary>Collection id → identifier. Ids are never reused and identifiers never change, so an id found here
+    /// is right forever; an id not found reloads the (small) table.</summary>
+    private volatile Dictionary<long, string> _collectionNames = [];
+
+    private async Task<Dictionary<long, string>> ReloadCollectionNamesAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken ct)
+    {
+        var names = new Dictionary<long, string>();
+        await using (var cmd = new NpgsqlCommand("SELECT id, identifier FROM collections", conn, tx))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false)) names[reader.GetInt64(0)] = reader.GetString(1);
+        }
+        _collectionNames = names;
+        return names;
     }
 
     /// <summary>Coverages from <c>[[identifier, location, width, height, crs, [geotransform], [bands]], …]</c>.</summary>

@@ -75,4 +75,19 @@ public sealed class PostgresCollectionIdsTests : IAsyncLifetime
         Assert.Empty(await InCollection("B"));
         Assert.Equal(["p1"], await InCollection("C"));
     }
+
+    [Fact]
+    public async Task Collections_created_by_another_instance_are_named_on_the_next_read()
+    {
+        await using var otherSource = Npgsql.NpgsqlDataSource.Create(_db.ConnectionString);
+        var other = new PostgresCatalog(otherSource);
+        await _catalog.RegisterAsync(Product("p1", "A"));
+        Assert.Equal(["A"], (await _catalog.GetProductAsync("p1"))!.Collections); // names cached here
+
+        await other.RegisterAsync(Product("p2", "NEW", "A")); // a collection this instance has never seen
+        Assert.Equal(["NEW", "A"], (await _catalog.GetProductAsync("p2"))!.Collections);
+        Assert.Equal(["p2"], await InCollection("NEW"));
+        await other.RegisterAsync(Product("p1", "NEW2"));
+        Assert.Equal(["NEW2"], (await _catalog.SearchAsync(new ProductQuery { Identifiers = ["p1"] })).Single().Collections);
+    }
 }
