@@ -53,7 +53,7 @@ RESULTS=$WORK/results           # bench-http.py JSON of this run only
 FACTS=$WORK/facts.txt
 U=$PEERS_WORK/urls
 GW_PID="" HTTP_PORT="" MS_STARTED=0 MC_STARTED=0
-DATE=$(date +%Y%m%d-%H%M)
+DATE=$(date +%Y%m%d-%H%M%S)
 OUT=$ROOT/bench/results/maps-$DATE.txt
 mkdir -p "$RESULTS" "$ROOT/bench/results"
 

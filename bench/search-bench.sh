@@ -28,7 +28,7 @@ WORK=$(mktemp -d /tmp/search-bench.XXXXXX)
 DB="prism_bench_$RUN"
 IN="in-$RUN" OUT_BUCKET="out-$RUN"
 GW_PID="" DB_CREATED=0 HTTP_PORT=""
-DATE=$(date +%Y%m%d-%H%M)
+DATE=$(date +%Y%m%d-%H%M%S)
 OUT=$ROOT/bench/results/search-$DATE.txt
 
 psql_admin() { psql -X -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtA -c "$1"; }
