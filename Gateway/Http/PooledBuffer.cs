@@ -43,13 +43,7 @@ public sealed class PooledBuffer(int initialCapacity = 16 * 1024) : IBufferWrite
     {
         try
         {
-            var response = ctx.Response;
-            response.StatusCode = status;
-            response.ContentType = contentType;
-            response.ContentLength = _written;
-            if (!cache) response.Headers.CacheControl = "no-cache";
-            if (!Microsoft.AspNetCore.Http.HttpMethods.IsHead(ctx.Request.Method))
-                await response.Body.WriteAsync(WrittenMemory, ctx.RequestAborted);
+            await Ows.OwsHttp.WriteBodyAsync(ctx, WrittenMemory, contentType, status, cache);
         }
         finally
         {

@@ -21,14 +21,6 @@ public static class AtomEncoder
     // Not indented: a page of 100 entries is ≈ 15 % smaller and cheaper to write; readers do not care.
     private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = false, OmitXmlDeclaration = false };
 
-    public static byte[] Products(OpenSearchLinks links, string collection, OpenSearchRequest request, long total,
-        IReadOnlyList<ProductRecord> products, string title)
-    {
-        using var buffer = new Http.PooledBuffer();
-        WriteProducts(buffer, links, collection, request, total, products, title);
-        return buffer.WrittenMemory.ToArray();
-    }
-
     /// <summary>The product search feed written into <paramref name="output"/>.</summary>
     public static void WriteProducts(Http.PooledBuffer output, OpenSearchLinks links, string collection, OpenSearchRequest request, long total,
         IReadOnlyList<ProductRecord> products, string title)
@@ -53,7 +45,7 @@ public static class AtomEncoder
                     if (e.Read(p) is { } v) w.WriteElementString(e.Name, Eo, v);
                 w.WriteStartElement("summary", Atom);
                 w.WriteAttributeString("type", "text");
-                w.WriteString($"{p.ProductType} {p.Platform} {p.Instrument} {OpenSearchLinks.Iso(p.BeginTime)} – {OpenSearchLinks.Iso(p.EndTime)}".Replace("  ", " ", StringComparison.Ordinal));
+                w.WriteString(Summary(p));
                 w.WriteEndElement();
                 foreach (var l in entryLinks) Link(w, l);
                 w.WriteEndElement();
@@ -125,7 +117,12 @@ public static class AtomEncoder
         w.WriteEndElement();
     }
 
-    private static void Link(XmlWriter w, OpenSearchLink l)
+    /// <summary>The text summary of a product entry (Atom summary, RSS description, KML description, HTML).</summary>
+    internal static string Summary(ProductRecord p) =>
+        $"{p.ProductType} {p.Platform} {p.Instrument} {OpenSearchLinks.Iso(p.BeginTime)} – {OpenSearchLinks.Iso(p.EndTime)}".Replace("  ", " ", StringComparison.Ordinal);
+
+    /// <summary>An atom:link (prefixed wherever the document binds the Atom namespace to a prefix, as RSS and KML do).</summary>
+    internal static void Link(XmlWriter w, OpenSearchLink l)
     {
         w.WriteStartElement("link", Atom);
         w.WriteAttributeString("rel", l.Rel);
@@ -135,7 +132,8 @@ public static class AtomEncoder
         w.WriteEndElement();
     }
 
-    private static string LatLon(IEnumerable<(double X, double Y)> ring) =>
+    /// <summary>"lat lon lat lon …" (georss and GML in EPSG:4326 axis order).</summary>
+    internal static string LatLon(IEnumerable<(double X, double Y)> ring) =>
         string.Join(' ', ring.Select(p => $"{p.Y.ToString("R", CultureInfo.InvariantCulture)} {p.X.ToString("R", CultureInfo.InvariantCulture)}"));
 
     /// <summary>georss:polygon (lat lon order) for a one-part footprint; georss:where with a GML MultiSurface (lat lon,

@@ -21,8 +21,8 @@ public static class FeedEncoders
 
     private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Indent = true };
 
-    /// <summary>A search result in one of the formats <c>rss</c>, <c>kml</c>, <c>html</c>.</summary>
-    public static byte[] Products(string format, OpenSearchLinks links, string collection, OpenSearchRequest request, long total,
+    /// <summary>A search result in one of the formats <c>rss</c>, <c>kml</c>, <c>html</c>, written into <paramref name="output"/>.</summary>
+    public static void WriteProducts(string format, Stream output, OpenSearchLinks links, string collection, OpenSearchRequest request, long total,
         IReadOnlyList<ProductRecord> products, string title)
     {
         var entries = products.Select(p =>
@@ -31,9 +31,9 @@ public static class FeedEncoders
             try { shape = GeoWkt.Parse(p.FootprintWkt, footprint: true); } catch (FormatException) { }
             var entryLinks = links.Product(p, collection, shape);
             return new Entry(p.Identifier, entryLinks[0].Href, OpenSearchLinks.Iso(p.UpdatedAt ?? p.EndTime),
-                p.BeginTime, p.EndTime, Summary(p), shape, entryLinks);
+                p.BeginTime, p.EndTime, AtomEncoder.Summary(p), shape, entryLinks);
         }).ToList();
-        return Encode(format, links, collection, request, total, entries, title);
+        Encode(format, output, links, collection, request, total, entries, title);
     }
 
     public static byte[] Collections(string format, OpenSearchLinks links, OpenSearchRequest request, long total,
@@ -42,7 +42,9 @@ public static class FeedEncoders
         var entries = collections.Select(c => new Entry(c.Identifier, links.CollectionDescription(c.Identifier),
             OpenSearchLinks.Iso(c.EndTime ?? DateTimeOffset.UnixEpoch), c.BeginTime, c.EndTime,
             $"{c.ProductCount.ToString(CultureInfo.InvariantCulture)} products", null, links.Collection(c.Identifier))).ToList();
-        return Encode(format, links, null, request, total, entries, title);
+        using var output = new MemoryStream();
+        Encode(format, output, links, null, request, total, entries, title);
+        return output.ToArray();
     }
 
     /// <summary>The content type of a format (without charset).</summary>
@@ -56,25 +58,21 @@ public static class FeedEncoders
     private sealed record Entry(string Identifier, string Id, string Updated, DateTimeOffset? Begin, DateTimeOffset? End,
         string Summary, GeoShape? Shape, IReadOnlyList<OpenSearchLink> Links);
 
-    private static string Summary(ProductRecord p) =>
-        $"{p.ProductType} {p.Platform} {p.Instrument} {OpenSearchLinks.Iso(p.BeginTime)} – {OpenSearchLinks.Iso(p.EndTime)}".Replace("  ", " ", StringComparison.Ordinal);
-
-    private static byte[] Encode(string format, OpenSearchLinks links, string? collection, OpenSearchRequest request, long total,
+    private static void Encode(string format, Stream output, OpenSearchLinks links, string? collection, OpenSearchRequest request, long total,
         List<Entry> entries, string title)
     {
         var paging = links.Paging(collection, format, ContentType(format), request, total);
-        return format switch
+        switch (format)
         {
-            "rss" => Rss(paging, request, total, entries, title),
-            "kml" => KmlDocument(paging, request, total, entries, title),
-            _ => Html(paging, request, total, entries, title),
-        };
+            case "rss": Rss(output, paging, request, total, entries, title); break;
+            case "kml": KmlDocument(output, paging, request, total, entries, title); break;
+            default: Html(output, paging, request, total, entries, title); break;
+        }
     }
 
-    private static byte[] Rss(IReadOnlyList<OpenSearchLink> paging, OpenSearchRequest request, long total, List<Entry> entries, string title)
+    private static void Rss(Stream output, IReadOnlyList<OpenSearchLink> paging, OpenSearchRequest request, long total, List<Entry> entries, string title)
     {
-        using var ms = new MemoryStream();
-        using (var w = XmlWriter.Create(ms, Settings))
+        using (var w = XmlWriter.Create(output, Settings))
         {
             w.WriteStartElement("rss");
             w.WriteAttributeString("version", "2.0");
@@ -86,7 +84,7 @@ public static class FeedEncoders
             w.WriteElementString("title", title);
             w.WriteElementString("link", paging[0].Href);
             w.WriteElementString("description", $"{title}: {total.ToString(CultureInfo.InvariantCulture)} results");
-            foreach (var l in paging) AtomLink(w, l);
+            foreach (var l in paging) AtomEncoder.Link(w, l);
             w.WriteElementString("totalResults", AtomEncoder.Os, total.ToString(CultureInfo.InvariantCulture));
             w.WriteElementString("startIndex", AtomEncoder.Os, request.StartIndex.ToString(CultureInfo.InvariantCulture));
             w.WriteElementString("itemsPerPage", AtomEncoder.Os, request.Count.ToString(CultureInfo.InvariantCulture));
@@ -107,29 +105,27 @@ public static class FeedEncoders
                 {
                     var (west, south, east, north) = shape.Box();
                     if (shape.IsPolygonal && shape.Parts.Count == 1)
-                        w.WriteElementString("polygon", AtomEncoder.GeoRss, LatLon(shape.Parts[0][0]));
+                        w.WriteElementString("polygon", AtomEncoder.GeoRss, AtomEncoder.LatLon(shape.Parts[0][0]));
                     else
                         w.WriteElementString("box", AtomEncoder.GeoRss, FormattableString.Invariant($"{south} {west} {north} {east}"));
                 }
-                foreach (var l in e.Links.Skip(1)) AtomLink(w, l);
+                foreach (var l in e.Links.Skip(1)) AtomEncoder.Link(w, l);
                 w.WriteEndElement();
             }
             w.WriteEndElement();
             w.WriteEndElement();
         }
-        return ms.ToArray();
     }
 
-    private static byte[] KmlDocument(IReadOnlyList<OpenSearchLink> paging, OpenSearchRequest request, long total, List<Entry> entries, string title)
+    private static void KmlDocument(Stream output, IReadOnlyList<OpenSearchLink> paging, OpenSearchRequest request, long total, List<Entry> entries, string title)
     {
-        using var ms = new MemoryStream();
-        using (var w = XmlWriter.Create(ms, Settings))
+        using (var w = XmlWriter.Create(output, Settings))
         {
             w.WriteStartElement("kml", Kml);
             w.WriteAttributeString("xmlns", "atom", null, AtomEncoder.Atom);
             w.WriteStartElement("Document", Kml);
             w.WriteElementString("name", Kml, title);
-            foreach (var l in paging) AtomLink(w, l);
+            foreach (var l in paging) AtomEncoder.Link(w, l);
             w.WriteStartElement("ExtendedData", Kml);
             Data(w, "totalResults", total.ToString(CultureInfo.InvariantCulture));
             Data(w, "startIndex", request.StartIndex.ToString(CultureInfo.InvariantCulture));
@@ -141,7 +137,7 @@ public static class FeedEncoders
                 w.WriteAttributeString("id", e.Identifier);
                 w.WriteElementString("name", Kml, e.Identifier);
                 w.WriteElementString("description", Kml, e.Summary);
-                AtomLink(w, e.Links[0]);
+                AtomEncoder.Link(w, e.Links[0]);
                 if (e.Begin is { } b && e.End is { } end)
                 {
                     w.WriteStartElement("TimeSpan", Kml);
@@ -173,10 +169,9 @@ public static class FeedEncoders
             w.WriteEndElement();
             w.WriteEndElement();
         }
-        return ms.ToArray();
     }
 
-    private static byte[] Html(IReadOnlyList<OpenSearchLink> paging, OpenSearchRequest request, long total, List<Entry> entries, string title)
+    private static void Html(Stream output, IReadOnlyList<OpenSearchLink> paging, OpenSearchRequest request, long total, List<Entry> entries, string title)
     {
         var h = HtmlEncoder.Default;
         var sb = new StringBuilder(4096 + entries.Count * 512);
@@ -202,7 +197,7 @@ public static class FeedEncoders
             sb.Append("</td></tr>\n");
         }
         sb.Append("</tbody></table></body></html>\n");
-        return Encoding.UTF8.GetBytes(sb.ToString());
+        output.Write(Encoding.UTF8.GetBytes(sb.ToString()));
     }
 
     private static void Data(XmlWriter w, string name, string value)
@@ -212,17 +207,4 @@ public static class FeedEncoders
         w.WriteElementString("value", Kml, value);
         w.WriteEndElement();
     }
-
-    private static void AtomLink(XmlWriter w, OpenSearchLink l)
-    {
-        w.WriteStartElement("atom", "link", AtomEncoder.Atom);
-        w.WriteAttributeString("rel", l.Rel);
-        w.WriteAttributeString("href", l.Href);
-        if (l.Type is not null) w.WriteAttributeString("type", l.Type);
-        if (l.Title is not null) w.WriteAttributeString("title", l.Title);
-        w.WriteEndElement();
-    }
-
-    private static string LatLon(IEnumerable<(double X, double Y)> ring) =>
-        string.Join(' ', ring.Select(p => $"{p.Y.ToString("R", CultureInfo.InvariantCulture)} {p.X.ToString("R", CultureInfo.InvariantCulture)}"));
 }

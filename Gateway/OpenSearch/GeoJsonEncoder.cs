@@ -16,13 +16,6 @@ public static class GeoJsonEncoder
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static byte[] Products(OpenSearchLinks links, string collection, OpenSearchRequest request, long total, IReadOnlyList<ProductRecord> products)
-    {
-        using var buffer = new Http.PooledBuffer();
-        WriteProducts(buffer, links, collection, request, total, products);
-        return buffer.WrittenMemory.ToArray();
-    }
-
     /// <summary>The product search result written into <paramref name="output"/>.</summary>
     public static void WriteProducts(System.Buffers.IBufferWriter<byte> output, OpenSearchLinks links, string collection, OpenSearchRequest request, long total, IReadOnlyList<ProductRecord> products)
     {

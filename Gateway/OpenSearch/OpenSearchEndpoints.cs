@@ -166,25 +166,25 @@ public static class OpenSearchEndpoints
                         ?? await catalog.CountAsync(query with { Limit = 0, Offset = 0 }, ctx.RequestAborted);
             var links = Links(ctx, o);
             var title = $"{collection} products";
-            if (format is "json" or "atom")
+            // Written into a pooled buffer: a page is a few hundred kB.
+            var buffer = new Http.PooledBuffer(Math.Clamp(4096 + products.Count * 3072, 16 * 1024, 1024 * 1024));
+            try
             {
-                // The two hot formats are written into a pooled buffer (a page is a few hundred kB).
-                var buffer = new Http.PooledBuffer(Math.Clamp(4096 + products.Count * 3072, 16 * 1024, 1024 * 1024));
-                try
+                switch (format)
                 {
-                    if (format == "json") GeoJsonEncoder.WriteProducts(buffer, links, collection, request, total, products);
-                    else AtomEncoder.WriteProducts(buffer, links, collection, request, total, products, title);
+                    case "json": GeoJsonEncoder.WriteProducts(buffer, links, collection, request, total, products); break;
+                    case "atom": AtomEncoder.WriteProducts(buffer, links, collection, request, total, products, title); break;
+                    default:
+                        using (var stream = buffer.AsStream()) FeedEncoders.WriteProducts(format, stream, links, collection, request, total, products, title);
+                        break;
                 }
-                catch
-                {
-                    buffer.Dispose();
-                    throw;
-                }
-                await buffer.WriteToAsync(ctx, ContentType(format) + "; charset=utf-8");
-                return;
             }
-            var body = FeedEncoders.Products(format, links, collection, request, total, products, title);
-            await OwsHttp.WriteBytesAsync(ctx, body, ContentType(format) + "; charset=utf-8");
+            catch
+            {
+                buffer.Dispose();
+                throw;
+            }
+            await buffer.WriteToAsync(ctx, ContentType(format) + "; charset=utf-8");
         }
         catch (Exception e) when (Refusal(e) is { } refusal)
         {

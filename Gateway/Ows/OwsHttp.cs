@@ -44,14 +44,18 @@ public static class OwsHttp
     }
 
     /// <summary>Writes an uncached body (capabilities, exception reports, INIMAGE/BLANK images).</summary>
-    public static Task WriteBytesAsync(HttpContext ctx, byte[] body, string contentType, int status = 200, bool cache = false)
+    public static Task WriteBytesAsync(HttpContext ctx, byte[] body, string contentType, int status = 200, bool cache = false) =>
+        WriteBodyAsync(ctx, body, contentType, status, cache);
+
+    /// <summary>Status, type, length and (unless <paramref name="cache"/>) <c>no-cache</c>, then the body (not for HEAD).</summary>
+    public static Task WriteBodyAsync(HttpContext ctx, ReadOnlyMemory<byte> body, string contentType, int status = 200, bool cache = false)
     {
         var response = ctx.Response;
         response.StatusCode = status;
         response.ContentType = contentType;
         response.ContentLength = body.Length;
         if (!cache) response.Headers.CacheControl = "no-cache";
-        return HttpMethods.IsHead(ctx.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body).AsTask();
+        return HttpMethods.IsHead(ctx.Request.Method) ? Task.CompletedTask : response.Body.WriteAsync(body, ctx.RequestAborted).AsTask();
     }
 
     /// <summary>If-None-Match against a (quoted) entity tag, weak comparison as RFC 9110 §13.1.2 asks.</summary>

@@ -96,10 +96,7 @@ public static class StacEndpoints
         {
             try
             {
-                http.Response.StatusCode = status;
-                http.Response.ContentType = contentType;
-                http.Response.ContentLength = body.Length;
-                await http.Response.Body.WriteAsync(body, http.RequestAborted);
+                await Prism.Gateway.Ows.OwsHttp.WriteBodyAsync(http, body, contentType, status, cache: true);
             }
             finally { owner?.Dispose(); }
         }

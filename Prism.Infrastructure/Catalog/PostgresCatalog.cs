@@ -319,7 +319,7 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
             ORDER BY s.begin_time, s.identifier COLLATE "C"
             """, conn, tx);
         cmd.Parameters.AddRange(parameters.ToArray());
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             list.Add(new ProductRecord
@@ -348,7 +348,6 @@ public sealed class PostgresCatalog(NpgsqlDataSource dataSource) : ICatalog
             });
             collectionIds.Add(r.GetFieldValue<long[]>(18));
         }
-        await r.DisposeAsync().ConfigureAwait(false);
         if (list.Count == 0) return list;
 
         var names = _collectionNames;
