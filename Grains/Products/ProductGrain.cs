@@ -36,7 +36,9 @@ public sealed class ProductGrain(
                 S.Request = request;
                 S.Error = null; S.FailedStage = null;
                 S.RegisterQueued = false; S.SeedQueued = false;
-                await MoveAsync(IngestStage.Queued, $"accepted {request.Kind} from {request.Source}: {Describe(request)}", null);
+                // In preprocessing_set from acceptance on (before the queue entry is acknowledged): a product waiting
+                // for a conversion slot when the silo dies is found and resumed by the reconciler like one in work.
+                await MoveAsync(IngestStage.Queued, $"accepted {request.Kind} from {request.Source}: {Describe(request)}", _names.Preprocessing);
                 break;
             case IngestKind.RegisterPrefix or IngestKind.StacItem:
                 if (IsRedelivery(request)) return Status();

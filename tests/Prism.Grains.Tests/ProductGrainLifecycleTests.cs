@@ -449,6 +449,22 @@ public sealed class ProductGrainLifecycleTests(GrainClusterFixture fx)
     }
 
     [Fact]
+    public async Task An_accepted_product_is_in_preprocessing_set_as_soon_as_its_Queued_state_is_written()
+    {
+        var key = GrainClusterFixture.NewKey("queuedset");
+        fx.Script(key);
+        // Hold the grain right after the Queued state is written: a silo dying here must leave the product where the
+        // reconciler finds it (the queue entry is acknowledged once SubmitAsync returns).
+        var hold = fx.Writes.HoldWrite(Grain(key).GetGrainId(), s => s is ProductState { State: IngestStage.Queued });
+        var submitted = Grain(key).SubmitAsync(Package(key));
+        await WaitAsync(hold.Pushed.Task, "the Queued state to be written");
+        Assert.Equal([fx.Names.Preprocessing], await fx.SetsContainingAsync(key));
+        hold.Released.TrySetResult();
+        await submitted;
+        await WaitForPreprocessedAsync(key);
+    }
+
+    [Fact]
     public async Task A_request_right_after_the_product_shows_Registered_is_not_refused_as_busy()
     {
         var key = GrainClusterFixture.NewKey("restingbusy");
