@@ -28,6 +28,10 @@ public static class GatewayHosting
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
+        var http = new Http.HttpTransportOptions();
+        builder.Configuration.GetSection(Http.HttpTransportOptions.Section).Bind(http);
+        builder.WebHost.UseSockets(http.Apply);
+
         builder.AddPrismBackingServices();
         if (prism.Profile == PrismProfile.Embedded || gateway.CoHostSilo) builder.AddPrismSilo();
         else builder.AddPrismClient();

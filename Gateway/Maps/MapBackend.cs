@@ -8,8 +8,12 @@ namespace Prism.Gateway.Maps;
 /// <see cref="IMapBackend"/> over the cluster: layers and time come from the <see cref="LayerCatalog"/> snapshot (no
 /// catalog query per tile), tiles from <see cref="ITileGrain"/>s (cached), maps from the <see cref="IMapRenderGrain"/>
 /// (on the fly). A tile over which no product of the resolved time lies is an empty tile without any grain call.
+/// <para>With a co-hosted silo, <paramref name="memory"/> is its <see cref="TileMemory"/>: a tile whose grain keeps
+/// it in memory is answered from there without a grain call (the entry is the grain's, withdrawn when it deactivates).
+/// Without one (a client-only gateway, or tests of the grain path) every tile goes through its grain.</para>
 /// </summary>
-public sealed class MapBackend(IGrainFactory grains, LayerCatalog layers, TilePlanner planner, IOptions<MapsOptions> options) : IMapBackend
+public sealed class MapBackend(IGrainFactory grains, LayerCatalog layers, TilePlanner planner, IOptions<MapsOptions> options,
+    TileMemory? memory = null) : IMapBackend
 {
     private readonly MapsOptions _options = options.Value;
 
@@ -70,7 +74,7 @@ public sealed class MapBackend(IGrainFactory grains, LayerCatalog layers, TilePl
             var plan = planner.Plan(layer.Collection, style, tms, query.Zoom, query.Col, query.Row, time.Value, query.Format);
             planned = plan is null
                 ? PlannedTile.Empty(EmptyTiles.Get(query.Format, tms.TileSize))
-                : new PlannedTile(grains.GetGrain<ITileGrain>(plan.Key), plan.Spec);
+                : new PlannedTile(plan.Key, grains.GetGrain<ITileGrain>(plan.Key), plan.Spec, memory);
         }
         Remember(snapshot, query, planned);
         return await planned.GetAsync();
@@ -108,19 +112,26 @@ public sealed class MapBackend(IGrainFactory grains, LayerCatalog layers, TilePl
         public int Count;
     }
 
-    /// <summary>What a tile request resolves to: the empty tile, or the tile grain (reference kept) and its spec.</summary>
+    /// <summary>What a tile request resolves to: the empty tile, or the tile grain (reference kept), its key and spec.</summary>
     private sealed class PlannedTile
     {
+        private readonly string? _key;
         private readonly ITileGrain? _grain;
         private readonly RenderSpec? _spec;
+        private readonly TileMemory? _memory;
         private readonly Task<EncodedImage>? _empty;
 
-        public PlannedTile(ITileGrain grain, RenderSpec spec) { _grain = grain; _spec = spec; }
+        public PlannedTile(string key, ITileGrain grain, RenderSpec spec, TileMemory? memory)
+        {
+            _key = key; _grain = grain; _spec = spec; _memory = memory;
+        }
+
         private PlannedTile(EncodedImage empty) => _empty = Task.FromResult(empty);
 
         public static PlannedTile Empty(EncodedImage image) => new(image);
 
-        public Task<EncodedImage> GetAsync() => _empty ?? _grain!.GetAsync(_spec!);
+        /// <summary>The empty tile; else the bytes the tile's grain keeps in this silo's memory; else the grain call.</summary>
+        public Task<EncodedImage> GetAsync() => _empty ?? _memory?.Find(_key!) ?? _grain!.GetAsync(_spec!);
     }
 
     public async Task<EncodedImage> GetMapAsync(MapQuery query, CancellationToken ct = default)

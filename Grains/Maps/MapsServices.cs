@@ -10,7 +10,7 @@ public static class MapsServices
 {
     /// <summary>
     /// <see cref="MapsOptions"/> (section <c>Prism:Maps</c>, validated at start), <see cref="LayerCatalog"/>,
-    /// <see cref="TilePlanner"/>, <see cref="TileMemoryBudget"/> and the GDAL <see cref="IMapRenderer"/>. Safe to call
+    /// <see cref="TilePlanner"/>, <see cref="TileMemory"/> and the GDAL <see cref="IMapRenderer"/>. Safe to call
     /// more than once (a co-hosted gateway registers both sides).
     /// </summary>
     public static IServiceCollection AddPrismMapsCore(this IServiceCollection services)
@@ -20,7 +20,7 @@ public static class MapsServices
         services.AddSingleton<IValidateOptions<MapsOptions>, MapsOptionsValidator>();
         services.AddSingleton<LayerCatalog>();
         services.AddSingleton<TilePlanner>();
-        services.AddSingleton<TileMemoryBudget>();
+        services.AddSingleton<TileMemory>();
         services.TryAddSingleton<IMapRenderer, GdalMapRenderer>();
         return services;
     }

@@ -8,9 +8,10 @@ namespace Prism.Maps;
 /// <remarks>
 /// <para>Lookup order: activation memory → object store (<c>tiles/{key}</c>) → render once on the GDAL work pool,
 /// store, keep. Memory is bounded twice: idle activations are collected after 5 minutes
-/// (<see cref="CollectionAgeLimitAttribute"/>), and a silo-wide <see cref="TileMemoryBudget"/>
+/// (<see cref="CollectionAgeLimitAttribute"/>), and the silo-wide <see cref="TileMemory"/>
 /// (<c>Prism:Maps:MemoryCacheBytes</c>/<c>MemoryCacheEntries</c>) decides whether an activation may keep its bytes at
-/// all; a tile that does not fit is answered from the store each time.</para>
+/// all; a tile that does not fit is answered from the store each time. A kept tile is published in
+/// <see cref="TileMemory"/> for the activation's lifetime, where a co-hosted gateway reads it without a grain call.</para>
 /// <para><b>Granularity: one 256-px tile per grain for serving; 4×4 metatile groups for seeding</b>, chosen by
 /// measurement (2 cores). Serving: a single-tile grain keeps invalidation exact (the key's fingerprint covers the
 /// products of that tile only, so a registration never invalidates neighbours it does not touch), a miss renders and
@@ -28,7 +29,7 @@ public sealed class TileGrain(
     IObjectStores stores,
     IMapRenderer renderer,
     GdalWorkPool pool,
-    TileMemoryBudget budget,
+    TileMemory memory,
     ILogger<TileGrain> log) : Grain, ITileGrain
 {
     private EncodedImage? _kept;
@@ -63,13 +64,13 @@ public sealed class TileGrain(
 
     private void Keep(EncodedImage image)
     {
-        if (budget.TryReserve(image.Data.Length))
-            _kept = new EncodedImage { Data = image.Data, ContentType = image.ContentType, ETag = image.ETag, Source = "memory" };
+        var kept = new EncodedImage { Data = image.Data, ContentType = image.ContentType, ETag = image.ETag, Source = "memory" };
+        if (memory.TryKeep(this.GetPrimaryKeyString(), kept)) _kept = kept;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_kept is not null) budget.Release(_kept.Data.Length);
+        if (_kept is not null) memory.Withdraw(this.GetPrimaryKeyString(), _kept);
         _kept = null;
         return Task.CompletedTask;
     }
@@ -95,18 +96,52 @@ public sealed class TileGrain(
         key.EndsWith(".jpg", StringComparison.Ordinal) ? "image/jpeg" : "image/png";
 }
 
-/// <summary>How many tile bytes and entries the tile grains of this silo keep in memory, at most.</summary>
-public sealed class TileMemoryBudget(Microsoft.Extensions.Options.IOptions<MapsOptions> options)
+/// <summary>
+/// The tile bytes this silo's tile-grain activations keep in memory, bounded by <c>Prism:Maps:MemoryCacheBytes</c> and
+/// <c>MemoryCacheEntries</c>. An entry belongs to one activation: the grain publishes its tile here when it keeps it and
+/// withdraws it when it deactivates (idle collection, shutdown), so an entry lives exactly as long as the grain's own
+/// memory of it; keys are tile-grain keys, versioned by the products' fingerprint, so an entry never goes stale.
+/// <para>A gateway co-hosted with the silo answers a hot tile from here without a grain call (<see cref="Find"/>): on
+/// a cache hit the grain call is all the work there is, and it costs two thread-pool hops — measured at concurrency 8 on
+/// one core, 31 k req/s and p99 16–35 ms through the grain against 57–67 k req/s and p99 ≈ 2 ms read here (README,
+/// Performance). A miss, a tile kept by another silo, or a gateway that is only a client, calls the grain as before.</para>
+/// </summary>
+public sealed class TileMemory(Microsoft.Extensions.Options.IOptions<MapsOptions> options)
 {
     private readonly long _maxBytes = options.Value.MemoryCacheBytes;
     private readonly long _maxEntries = options.Value.MemoryCacheEntries;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<EncodedImage>> _tiles = new(StringComparer.Ordinal);
     private long _bytes;
     private long _entries;
 
     public long Bytes => Interlocked.Read(ref _bytes);
     public long Entries => Interlocked.Read(ref _entries);
 
-    public bool TryReserve(long bytes)
+    /// <summary>The kept tile of grain <paramref name="key"/> (a completed task), or null.</summary>
+    public Task<EncodedImage>? Find(string key) => _tiles.TryGetValue(key, out var tile) ? tile : null;
+
+    /// <summary>Keeps <paramref name="image"/> for grain <paramref name="key"/> if the budget allows; false when it does not.</summary>
+    public bool TryKeep(string key, EncodedImage image)
+    {
+        if (!TryReserve(image.Data.Length)) return false;
+        var task = Task.FromResult(image);
+        _tiles.AddOrUpdate(key, task, (_, old) =>
+        {
+            Release(old.Result.Data.Length); // a second keep by the same activation replaces its first
+            return task;
+        });
+        return true;
+    }
+
+    /// <summary>Withdraws the tile grain <paramref name="key"/> kept (only that image: never a later activation's).</summary>
+    public void Withdraw(string key, EncodedImage image)
+    {
+        if (_tiles.TryGetValue(key, out var kept) && ReferenceEquals(kept.Result, image)
+            && _tiles.TryRemove(KeyValuePair.Create(key, kept)))
+            Release(image.Data.Length);
+    }
+
+    private bool TryReserve(long bytes)
     {
         if (Interlocked.Increment(ref _entries) > _maxEntries)
         {
@@ -122,7 +157,7 @@ public sealed class TileMemoryBudget(Microsoft.Extensions.Options.IOptions<MapsO
         return true;
     }
 
-    public void Release(long bytes)
+    private void Release(long bytes)
     {
         Interlocked.Add(ref _bytes, -bytes);
         Interlocked.Decrement(ref _entries);

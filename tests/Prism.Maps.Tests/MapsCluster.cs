@@ -33,6 +33,10 @@ public sealed class MapsCluster : IAsyncDisposable
     public LayerCatalog Layers { get; }
     public TilePlanner Planner { get; }
     public MapBackend Backend { get; private set; } = null!;
+    /// <summary>The silo's tile memory (a new one per silo, as a process has its own).</summary>
+    public TileMemory Memory { get; private set; } = null!;
+    /// <summary>Whether <see cref="Backend"/> reads the silo's <see cref="Memory"/> as a co-hosted gateway does.</summary>
+    public bool CoHosted { get; private init; }
     public string DataFolder => Path.Combine(Folder, "data");
 
     private MapsCluster(MapsOptions options)
@@ -48,12 +52,14 @@ public sealed class MapsCluster : IAsyncDisposable
 
     public IGrainFactory Grains => Cluster.Client;
 
-    public static async Task<MapsCluster> StartAsync(Action<MapsOptions>? configure = null)
+    /// <param name="coHosted">The backend reads hot tiles from the silo's <see cref="TileMemory"/> (as the co-hosted
+    /// gateway does); by default every tile goes through its grain.</param>
+    public static async Task<MapsCluster> StartAsync(Action<MapsOptions>? configure = null, bool coHosted = false)
     {
         // No snapshot reuse: every request sees the catalog as it is (production reuses it for 5 s).
         var options = new MapsOptions { LayerCacheTime = TimeSpan.Zero };
         configure?.Invoke(options);
-        var cluster = new MapsCluster(options);
+        var cluster = new MapsCluster(options) { CoHosted = coHosted };
         await cluster.Catalog.MigrateAsync();
         await cluster.StartSiloAsync();
         return cluster;
@@ -63,6 +69,7 @@ public sealed class MapsCluster : IAsyncDisposable
     {
         var builder = new InProcessTestClusterBuilder(1);
         var grainDb = Path.Combine(Folder, "grains.db");
+        var memory = new TileMemory(Microsoft.Extensions.Options.Options.Create(Options));
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddPrismEmbeddedGrainStorage("products", grainDb);
@@ -77,11 +84,12 @@ public sealed class MapsCluster : IAsyncDisposable
             silo.Services.AddSingleton<IMapRenderer>(Renderer);
             silo.Services.AddSingleton<LayerCatalog>();
             silo.Services.AddSingleton<TilePlanner>();
-            silo.Services.AddSingleton<TileMemoryBudget>();
+            silo.Services.AddSingleton(memory);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
-        Backend = new MapBackend(Cluster.Client, Layers, Planner, Microsoft.Extensions.Options.Options.Create(Options));
+        Memory = memory;
+        Backend = new MapBackend(Cluster.Client, Layers, Planner, Microsoft.Extensions.Options.Options.Create(Options), CoHosted ? memory : null);
     }
 
     /// <summary>Stops the silo without waiting for its grains (as a crash would) and starts a new one on the same files.</summary>
