@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
+using System.Buffers;
+using Prism.Gdal;
 using System.IO.Hashing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -10,8 +11,8 @@ namespace Prism.Maps.Rendering;
 /// <summary>How <see cref="ImageEncoder"/> turns an RGBA buffer into bytes.</summary>
 public sealed record EncodeOptions
 {
-    /// <summary>zlib level of PNG (0–9). Default 2: with .NET's zlib-ng, level 1 is its "quick" strategy (≈40 % larger
-    /// files on EO tiles), level 2 is ≈30 % faster than ImageSharp's level 1 and a little smaller.</summary>
+    /// <summary>Deflate level of PNG (libdeflate, 0–12). Default 1: on 256² EO tiles it is ≈ 45 % faster than .NET's
+    /// zlib-ng at level 2 (the previous default) and writes slightly smaller files (see <see cref="ZlibDeflate"/>).</summary>
     public int PngCompressionLevel { get; init; } = ImageEncoder.DefaultPngCompressionLevel;
     /// <summary>JPEG quality (1–100).</summary>
     public int JpegQuality { get; init; } = ImageEncoder.DefaultJpegQuality;
@@ -22,14 +23,14 @@ public sealed record EncodeOptions
 }
 
 /// <summary>
-/// Encodes straight (non-premultiplied) RGBA8 buffers as PNG (own writer: Sub filter, the runtime's native zlib) or
+/// Encodes straight (non-premultiplied) RGBA8 buffers as PNG (own writer: Sub filter, libdeflate) or
 /// JPEG (ImageSharp) — ENCODE ONLY: nothing here decodes an image. PNG keeps the alpha channel (RGBA) unless the image
 /// is fully opaque, then RGB (25 % fewer raw bytes to deflate). JPEG has no alpha: it is flattened on the background.
 /// Thread-safe.
 /// </summary>
 public static class ImageEncoder
 {
-    public const int DefaultPngCompressionLevel = 2;
+    public const int DefaultPngCompressionLevel = 1;
     public const int DefaultJpegQuality = 85;
 
     /// <summary>Encodes <paramref name="rgba"/> (width × height × 4 bytes, rows top to bottom).</summary>
@@ -47,7 +48,7 @@ public static class ImageEncoder
 
     private static byte[] EncodePng(ReadOnlySpan<byte> rgba, int width, int height, EncodeOptions options)
     {
-        var level = Math.Clamp(options.PngCompressionLevel, 0, 9);
+        var level = Math.Clamp(options.PngCompressionLevel, ZlibDeflate.MinLevel, ZlibDeflate.MaxLevel);
         byte[]? flattened = null;
         if (!options.Transparent)
         {
@@ -60,33 +61,22 @@ public static class ImageEncoder
     }
 
     /// <summary>
-    /// PNG (8-bit RGB or RGBA, no interlace, no ancillary chunks) with the Sub filter on every row, deflated by the
-    /// runtime's zlib (zlib-ng) at <paramref name="level"/> — the native deflate is several times faster than a managed one.
+    /// PNG (8-bit RGB or RGBA, no interlace, no ancillary chunks) with the Sub filter on every row, the filtered rows
+    /// deflated in one call by libdeflate (<see cref="ZlibDeflate"/>) at <paramref name="level"/> (0–12).
     /// </summary>
     internal static byte[] WritePng(ReadOnlySpan<byte> rgba, int width, int height, int channels, int level)
     {
         var stride = width * channels;
-        using var ms = new MemoryStream(width * height * channels / 2 + 1024);
-        ms.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        Span<byte> ihdr = stackalloc byte[13];
-        BinaryPrimitives.WriteUInt32BigEndian(ihdr, (uint)width);
-        BinaryPrimitives.WriteUInt32BigEndian(ihdr[4..], (uint)height);
-        ihdr[8] = 8; // bit depth
-        ihdr[9] = (byte)(channels == 4 ? 6 : 2); // RGBA / RGB
-        ihdr[10] = ihdr[11] = ihdr[12] = 0; // deflate, adaptive filtering, no interlace
-        WriteChunk(ms, "IHDR"u8, ihdr);
-
-        // IDAT: length placeholder, type, zlib stream, then the length and CRC patched in.
-        var idatStart = ms.Position;
-        ms.Write([0, 0, 0, 0, (byte)'I', (byte)'D', (byte)'A', (byte)'T']);
-        using (var z = new ZLibStream(ms, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true))
+        var rawLength = height * (1 + stride);
+        var raw = ArrayPool<byte>.Shared.Rent(rawLength);
+        var packed = ArrayPool<byte>.Shared.Rent(ZlibDeflate.Bound(rawLength, level));
+        try
         {
-            var line = new byte[1 + stride];
-            line[0] = 1; // Sub
             for (var y = 0; y < height; y++)
             {
                 var row = rgba.Slice(y * width * 4, width * 4);
-                var o = 1;
+                var line = raw.AsSpan(y * (1 + stride), 1 + stride);
+                line[0] = 1; // Sub
                 if (channels == 4)
                 {
                     line[1] = row[0]; line[2] = row[1]; line[3] = row[2]; line[4] = row[3];
@@ -95,42 +85,48 @@ public static class ImageEncoder
                 else
                 {
                     byte pr = 0, pg = 0, pb = 0;
-                    for (var i = 0; i < row.Length; i += 4)
+                    for (int i = 0, o = 1; i < row.Length; i += 4, o += 3)
                     {
                         byte r = row[i], g = row[i + 1], b = row[i + 2];
                         line[o] = (byte)(r - pr); line[o + 1] = (byte)(g - pg); line[o + 2] = (byte)(b - pb);
                         (pr, pg, pb) = (r, g, b);
-                        o += 3;
                     }
                 }
-                z.Write(line);
             }
+            var idat = ZlibDeflate.Compress(raw.AsSpan(0, rawLength), packed, level);
+
+            // Signature, IHDR (8 + 13 + 4), IDAT (8 + data + 4), IEND (12).
+            var png = new byte[8 + 25 + 12 + idat + 12];
+            var s = png.AsSpan();
+            ReadOnlySpan<byte> signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+            signature.CopyTo(s);
+            Span<byte> ihdr = stackalloc byte[13];
+            BinaryPrimitives.WriteUInt32BigEndian(ihdr, (uint)width);
+            BinaryPrimitives.WriteUInt32BigEndian(ihdr[4..], (uint)height);
+            ihdr[8] = 8; // bit depth
+            ihdr[9] = (byte)(channels == 4 ? 6 : 2); // RGBA / RGB
+            ihdr[10] = ihdr[11] = ihdr[12] = 0; // deflate, adaptive filtering, no interlace
+            var at = WriteChunk(s, 8, "IHDR"u8, ihdr);
+            at = WriteChunk(s, at, "IDAT"u8, packed.AsSpan(0, idat));
+            at = WriteChunk(s, at, "IEND"u8, []);
+            return at == png.Length ? png : throw new InvalidOperationException("PNG length mismatch");
         }
-        var idatEnd = ms.Position;
-        var buffer = ms.GetBuffer();
-        var dataLength = (int)(idatEnd - idatStart - 8);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan((int)idatStart), (uint)dataLength);
-        var crc = Crc32.HashToUInt32(buffer.AsSpan((int)idatStart + 4, dataLength + 4));
-        Span<byte> tail = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(tail, crc);
-        ms.Write(tail);
-        WriteChunk(ms, "IEND"u8, []);
-        return ms.ToArray();
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(raw);
+            ArrayPool<byte>.Shared.Return(packed);
+        }
     }
 
-    private static void WriteChunk(Stream s, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    /// <summary>Writes one chunk (length, type, data, CRC of type and data) at <paramref name="at"/>; returns the end.</summary>
+    private static int WriteChunk(Span<byte> png, int at, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
-        Span<byte> head = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt32BigEndian(head, (uint)data.Length);
-        type.CopyTo(head[4..]);
-        s.Write(head);
-        s.Write(data);
-        var crc = new Crc32();
-        crc.Append(type);
-        crc.Append(data);
-        Span<byte> tail = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(tail, crc.GetCurrentHashAsUInt32());
-        s.Write(tail);
+        BinaryPrimitives.WriteUInt32BigEndian(png[at..], (uint)data.Length);
+        type.CopyTo(png[(at + 4)..]);
+        data.CopyTo(png[(at + 8)..]);
+        var crc = Crc32.HashToUInt32(png.Slice(at + 4, 4 + data.Length));
+        BinaryPrimitives.WriteUInt32BigEndian(png[(at + 8 + data.Length)..], crc);
+        return at + 12 + data.Length;
     }
 
     private static byte[] EncodeJpeg(ReadOnlySpan<byte> rgba, int width, int height, EncodeOptions options)
