@@ -43,7 +43,7 @@ public sealed class HttpTransportOptions
             Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
     }
 
-    internal void Apply(SocketTransportOptions o)
+    public void Apply(SocketTransportOptions o)
     {
         o.UnsafePreferInlineScheduling = InlineScheduling;
         o.WaitForDataBeforeAllocatingBuffer = WaitForDataBeforeAllocatingBuffer;
