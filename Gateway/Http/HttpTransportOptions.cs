@@ -15,8 +15,10 @@ public sealed class HttpTransportOptions
     /// Run socket completions and the request pipeline on the socket threads instead of queueing them to the thread
     /// pool (Kestrel's <c>UnsafePreferInlineScheduling</c> plus .NET's <c>DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS</c>,
     /// which <see cref="PrepareProcess"/> sets). A cached tile is then answered on the thread that read the request:
-    /// measured at concurrency 8 on one core, 57–67 k req/s against 31–32 k with both off. Safe here because no code on
-    /// a socket thread blocks: rendering runs on the GDAL work pool, catalog, queue and store calls are awaited.
+    /// measured at concurrency 8 on one core, 57–67 k req/s against 31–32 k with both off. What may block hops to the
+    /// pool first: SQLite catalog and queue calls and the layer snapshot build await <see cref="PoolThread.EnsureAsync"/>,
+    /// rendering runs on the GDAL work pool. What stays inline is short: parsing, the tile-plan lookup, a kept tile's
+    /// write, and (after a PostgreSQL read, whose completion runs on the socket thread) encoding a result page.
     /// </summary>
     public bool InlineScheduling { get; set; } = true;
 

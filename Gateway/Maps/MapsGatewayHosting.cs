@@ -25,6 +25,19 @@ public static class MapsGatewayHosting
         return builder;
     }
 
-    /// <summary>Maps <c>/admin/seed</c> (<see cref="SeedApi"/>).</summary>
-    public static IEndpointRouteBuilder MapPrismMaps(this IEndpointRouteBuilder app) => app.MapPrismSeedApi();
+    /// <summary>Maps <c>/admin/seed</c> (<see cref="SeedApi"/>) and <c>GET /admin/maps/memory</c>: the tiles this
+    /// process's tile grains keep in <see cref="TileMemory"/> (entries, bytes, budget), i.e. what hot tiles are answered
+    /// from without a grain call.</summary>
+    public static IEndpointRouteBuilder MapPrismMaps(this IEndpointRouteBuilder app)
+    {
+        app.MapPrismSeedApi();
+        app.MapGet("/admin/maps/memory", (TileMemory memory, Microsoft.Extensions.Options.IOptions<MapsOptions> options) => Results.Json(new
+        {
+            entries = memory.Entries,
+            bytes = memory.Bytes,
+            maxEntries = options.Value.MemoryCacheEntries,
+            maxBytes = options.Value.MemoryCacheBytes,
+        })).AddEndpointFilter(AdminApi.RequireToken).WithName("TileMemory");
+        return app;
+    }
 }

@@ -160,6 +160,7 @@ public sealed class LayerCatalog(ICatalog catalog, IOptions<MapsOptions> options
             {
                 var page = await catalog.SearchAsync(new ProductQuery { Collection = c.Identifier, Limit = Page, Offset = offset }, ct)
                     .ConfigureAwait(false);
+                await PoolThread.EnsureAsync(); // parsing the page is long work: not on a socket thread
                 foreach (var p in page)
                 {
                     try { products.Add(new MapProduct(p)); }

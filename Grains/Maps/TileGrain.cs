@@ -124,14 +124,12 @@ public sealed class TileMemory(Microsoft.Extensions.Options.IOptions<MapsOptions
     /// <summary>Keeps <paramref name="image"/> for grain <paramref name="key"/> if the budget allows; false when it does not.</summary>
     public bool TryKeep(string key, EncodedImage image)
     {
+        // A second keep under the key (the same activation) gives back the first one's share before reserving.
+        if (_tiles.TryRemove(key, out var previous)) Release(previous.Result.Data.Length);
         if (!TryReserve(image.Data.Length)) return false;
-        var task = Task.FromResult(image);
-        _tiles.AddOrUpdate(key, task, (_, old) =>
-        {
-            Release(old.Result.Data.Length); // a second keep by the same activation replaces its first
-            return task;
-        });
-        return true;
+        if (_tiles.TryAdd(key, Task.FromResult(image))) return true;
+        Release(image.Data.Length); // lost a race for the key (one activation per key makes this unreachable)
+        return false;
     }
 
     /// <summary>Withdraws the tile grain <paramref name="key"/> kept (only that image: never a later activation's).</summary>

@@ -132,6 +132,7 @@ public sealed partial class SqliteCatalog : ICatalog
     {
         var valid = CatalogCodec.Validate(product);
         var p = valid.Product;
+        await PoolThread.EnsureAsync();
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -264,6 +265,7 @@ public sealed partial class SqliteCatalog : ICatalog
     public async Task<ProductRecord?> DeregisterAsync(string identifier, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(identifier);
+        await PoolThread.EnsureAsync();
         await _writeLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
@@ -294,40 +296,44 @@ public sealed partial class SqliteCatalog : ICatalog
 
     // ---- reads ----------------------------------------------------------------------------------------------
 
-    public Task<ProductRecord?> GetProductAsync(string identifier, CancellationToken ct = default)
+    public async Task<ProductRecord?> GetProductAsync(string identifier, CancellationToken ct = default)
     {
+        await PoolThread.EnsureAsync();
         ArgumentNullException.ThrowIfNull(identifier);
         ct.ThrowIfCancellationRequested();
         using var conn = Open();
         var found = Load(conn, null, "p.identifier = $identifier", [("$identifier", identifier)]);
-        return Task.FromResult(found.Count == 0 ? null : found[0].Record);
+        return found.Count == 0 ? null : found[0].Record;
     }
 
-    public Task<IReadOnlyList<ProductRecord>> SearchAsync(ProductQuery query, CancellationToken ct = default)
+    public async Task<IReadOnlyList<ProductRecord>> SearchAsync(ProductQuery query, CancellationToken ct = default)
     {
+        await PoolThread.EnsureAsync();
         CatalogCodec.ValidatePaging(query);
         var (where, parameters) = BuildFilter(query);
         ct.ThrowIfCancellationRequested();
-        if (query.Limit == 0) return Task.FromResult<IReadOnlyList<ProductRecord>>([]);
+        if (query.Limit == 0) return [];
         parameters.Add(("$limit", query.Limit));
         parameters.Add(("$offset", query.Offset));
         using var conn = Open();
         var found = Load(conn, null, $"{where} ORDER BY p.begin_time, p.identifier LIMIT $limit OFFSET $offset", parameters);
-        return Task.FromResult<IReadOnlyList<ProductRecord>>(found.Select(f => f.Record).ToList());
+        return found.Select(f => f.Record).ToList();
     }
 
-    public Task<long> CountAsync(ProductQuery query, CancellationToken ct = default)
+    public async Task<long> CountAsync(ProductQuery query, CancellationToken ct = default)
     {
+        await PoolThread.EnsureAsync();
         ArgumentNullException.ThrowIfNull(query);
         var (where, parameters) = BuildFilter(query);
         ct.ThrowIfCancellationRequested();
         using var conn = Open();
         using var cmd = Command(conn, null, $"SELECT count(*) FROM products p WHERE {where}", [.. parameters]);
-        return Task.FromResult((long)cmd.ExecuteScalar()!);
+        return (long)cmd.ExecuteScalar()!;
     }
 
-    public Task<IReadOnlyList<CollectionRecord>> GetCollectionsAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<CollectionRecord>> GetCollectionsAsync(CancellationToken ct = default)
     {
+        await PoolThread.EnsureAsync();
         ct.ThrowIfCancellationRequested();
         using var conn = Open();
         using var cmd = Command(conn, null, """
@@ -346,7 +352,7 @@ public sealed partial class SqliteCatalog : ICatalog
                 r.IsDBNull(2) ? null : CatalogCodec.FromUnixMicros(r.GetInt64(2)),
                 r.IsDBNull(3) ? null : CatalogCodec.FromUnixMicros(r.GetInt64(3))));
         }
-        return Task.FromResult<IReadOnlyList<CollectionRecord>>(list);
+        return list;
     }
 
     /// <summary>The WHERE clause (over products aliased <c>p</c>) and its named parameters; the query's semantics

@@ -241,6 +241,7 @@ public sealed class SqliteQueueBroker : IQueueBroker, IDisposable, IAsyncDisposa
 
     private async Task<T> RunAsync<T>(Func<T> action, CancellationToken ct)
     {
+        await PoolThread.EnsureAsync();
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {

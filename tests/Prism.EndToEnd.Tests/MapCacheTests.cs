@@ -32,6 +32,14 @@ public sealed class MapCacheTests(MapServicesFixture fx)
             Assert.Equal("memory", m2.Cache);
             Assert.Equal(m1.Data, m2.Data);
             Assert.Equal(m1.ETag, m2.ETag);
+            // The gateway's TileMemory is the one the tile grains publish to (the hot path reads it, no grain call).
+            using (var admin = fx.Admin())
+            {
+                var memory = System.Text.Json.JsonDocument.Parse(await admin.GetStringAsync("/admin/maps/memory")).RootElement;
+                Assert.True(memory.GetProperty("entries").GetInt64() >= 1);
+                Assert.True(memory.GetProperty("bytes").GetInt64() >= m1.Data.Length);
+                Assert.True(memory.GetProperty("bytes").GetInt64() <= memory.GetProperty("maxBytes").GetInt64());
+            }
             a1 = await MapTestTools.GetOkAsync(http, asarUrl);
             Assert.Equal("rendered", a1.Cache);
             Assert.Equal("memory", (await MapTestTools.GetOkAsync(http, asarUrl)).Cache);
