@@ -194,8 +194,10 @@ public sealed class RedisQueueBroker : IQueueBroker, IAsyncDisposable
                 var signal = await lazy.Value.ConfigureAwait(false);
                 await subscriber.UnsubscribeAsync(WakeChannel(queue), signal.Handler).ConfigureAwait(false);
             }
-            catch (RedisException)
+            catch (Exception e) when (e is RedisException or ObjectDisposedException)
             {
+                // The connection is not the broker's: it may be closed or disposed before the broker is (a host
+                // disposes singletons in reverse order of creation). Its subscriptions went with it.
             }
         }
         _signals.Clear();
