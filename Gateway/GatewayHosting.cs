@@ -28,9 +28,7 @@ public static class GatewayHosting
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
 
-        var http = new Http.HttpTransportOptions();
-        builder.Configuration.GetSection(Http.HttpTransportOptions.Section).Bind(http);
-        builder.WebHost.UseSockets(http.Apply);
+        builder.WebHost.UseSockets(Http.HttpTransportOptions.Read(builder.Configuration).Apply);
 
         builder.AddPrismBackingServices();
         if (prism.Profile == PrismProfile.Embedded || gateway.CoHostSilo) builder.AddPrismSilo();

@@ -16,9 +16,10 @@ public static unsafe class ZlibDeflate
     [ThreadStatic] private static Compressor? _compressor;
 
     /// <summary>Most bytes <see cref="Compress"/> may write for <paramref name="inputLength"/> input bytes at <paramref name="level"/>.</summary>
-    public static int Bound(int inputLength, int level)
+    public static int Bound(int inputLength, int level) => BoundOf(For(level), inputLength);
+
+    private static int BoundOf(Compressor compressor, int inputLength)
     {
-        var compressor = For(level);
         var bound = DeflateNative.ZlibCompressBound(compressor.Handle, (nuint)inputLength);
         GC.KeepAlive(compressor);
         return checked((int)bound);
@@ -27,8 +28,8 @@ public static unsafe class ZlibDeflate
     /// <summary>Compresses <paramref name="input"/> into <paramref name="output"/> (at least <see cref="Bound"/> bytes); returns the length written.</summary>
     public static int Compress(ReadOnlySpan<byte> input, Span<byte> output, int level)
     {
-        if (output.Length < Bound(input.Length, level)) throw new ArgumentException("output is smaller than the bound", nameof(output));
         var compressor = For(level);
+        if (output.Length < BoundOf(compressor, input.Length)) throw new ArgumentException("output is smaller than the bound", nameof(output));
         fixed (byte* i = input)
         fixed (byte* o = output)
         {

@@ -93,19 +93,7 @@ start_gateway() {  # start_gateway LOG [CPUS]
   done
   echo "gateway did not answer /healthz in 60 s:" >&2; tail -30 "$log" >&2; exit 1
 }
-admin() { curl -s --max-time 30 -H "Authorization: Bearer $TOKEN" "$@"; }
 vmhwm_mb() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$GW_PID/status" 2>/dev/null || echo ""; }
-cancel_seeds() {  # the seed jobs that registration queued (default zooms 0-6, every style, both sets: tens of
-  # thousands of tiles for the global product) are cancelled so they do not run under the measurements
-  local running j
-  for _ in $(seq 150); do  # 30 s
-    running=$(admin "http://127.0.0.1:$HTTP_PORT/admin/seed" | jq -r '.running[]?' 2>/dev/null || true)
-    [ -z "$running" ] && return 0
-    for j in $running; do admin -o /dev/null -X DELETE "http://127.0.0.1:$HTTP_PORT/admin/seed/$j" || true; done
-    sleep 0.2
-  done
-  echo "warning: seed jobs still running after 30 s" >&2
-}
 
 fact date "$(date -Is)"
 fact load "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -265,6 +253,6 @@ fact peers "MapServer 8 lighttpd + 4 FastCGI mapserv (GDAL_CACHEMAX=256), unpinn
   python3 "$ROOT/bench/maps/summary.py" "$RESULTS" "$FACTS"
   echo
   echo "Same tile from each server (first URL of each list):"
-  [ -f "$WORK/tiles.txt" ] && cat "$WORK/tiles.txt"
+  if [ -f "$WORK/tiles.txt" ]; then cat "$WORK/tiles.txt"; else echo "  (full runs only)"; fi
 } | tee "$OUT"
 echo "saved: $OUT"

@@ -39,10 +39,16 @@ public sealed class HttpTransportOptions
     /// </summary>
     public static void PrepareProcess(IConfiguration configuration)
     {
+        if (Read(configuration).InlineScheduling && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+    }
+
+    /// <summary>The options bound from <see cref="Section"/> (read before the host is built, so not through DI).</summary>
+    public static HttpTransportOptions Read(IConfiguration configuration)
+    {
         var options = new HttpTransportOptions();
         configuration.GetSection(Section).Bind(options);
-        if (options.InlineScheduling && Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
-            Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+        return options;
     }
 
     public void Apply(SocketTransportOptions o)
